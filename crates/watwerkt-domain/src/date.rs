@@ -1,0 +1,170 @@
+//! Dates as precise as the source gives them: a year, a month, or a day.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::DomainError;
+
+/// A calendar date known to year, month or day precision ("2022", "2016-06", "2017-07-13").
+/// Ordering is chronological, with a less precise date sorting before a more precise one in the same period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    year: u16,
+    month: Option<u8>,
+    day: Option<u8>,
+}
+
+impl PartialDate {
+    pub fn year(year: u16) -> Self {
+        Self { year, month: None, day: None }
+    }
+
+    /// `month` is 1-based; returns `None` for a month outside 1..=12.
+    pub fn month(year: u16, month: u8) -> Option<Self> {
+        (1..=12).contains(&month).then_some(Self { year, month: Some(month), day: None })
+    }
+
+    /// Returns `None` for an impossible day (31 April, 29 February in a common year).
+    pub fn day(year: u16, month: u8, day: u8) -> Option<Self> {
+        let max = days_in_month(year, month)?;
+        (1..=max)
+            .contains(&day)
+            .then_some(Self { year, month: Some(month), day: Some(day) })
+    }
+
+    pub fn get_year(&self) -> u16 {
+        self.year
+    }
+
+    pub fn get_month(&self) -> Option<u8> {
+        self.month
+    }
+
+    pub fn get_day(&self) -> Option<u8> {
+        self.day
+    }
+
+    /// The month `months` later (a month-precise date stays month-precise; a year stays a year
+    /// when `months` is a multiple of 12).
+    pub fn add_months(&self, months: u32) -> Self {
+        match self.month {
+            None => Self::year(self.year + (months / 12) as u16),
+            Some(m) => {
+                let total = u32::from(self.year) * 12 + u32::from(m - 1) + months;
+                Self { year: (total / 12) as u16, month: Some((total % 12) as u8 + 1), day: None }
+            }
+        }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> Option<u8> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    Some(match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    })
+}
+
+/// The month number of a Dutch month name ("januari" … "december"), case-insensitive.
+pub fn month_from_dutch(name: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+        "oktober", "november", "december",
+    ];
+    let lower = name.to_lowercase();
+    MONTHS.iter().position(|m| *m == lower).map(|i| i as u8 + 1)
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = DomainError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || DomainError::Date { found: s.to_owned() };
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| -> Result<u16, DomainError> {
+            if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().map_err(|_| err())
+            } else {
+                Err(err())
+            }
+        };
+        match parts.as_slice() {
+            [y] => Ok(Self::year(num(y, 4)?)),
+            [y, m] => Self::month(num(y, 4)?, num(m, 2)? as u8).ok_or_else(err),
+            [y, m, d] => Self::day(num(y, 4)?, num(m, 2)? as u8, num(d, 2)? as u8).ok_or_else(err),
+            _ => Err(err()),
+        }
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_each_precision() {
+        for s in ["2022", "2016-06", "2017-07-13"] {
+            assert_eq!(s.parse::<PartialDate>().unwrap().to_string(), s);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_and_impossible_dates() {
+        for s in ["", "22", "2016-13", "2016-6", "2017-02-29", "2016-06-01-01", "abcd"] {
+            assert!(s.parse::<PartialDate>().is_err(), "{s} should fail");
+        }
+        assert!("2016-02-29".parse::<PartialDate>().is_ok());
+    }
+
+    #[test]
+    fn adds_months_across_years() {
+        let d = PartialDate::month(2016, 12).unwrap();
+        assert_eq!(d.add_months(6).to_string(), "2017-06");
+        assert_eq!(PartialDate::year(2022).add_months(24).to_string(), "2024");
+    }
+
+    #[test]
+    fn dutch_month_names() {
+        assert_eq!(month_from_dutch("September"), Some(9));
+        assert_eq!(month_from_dutch("mei"), Some(5));
+        assert_eq!(month_from_dutch("sept"), None);
+    }
+
+    #[test]
+    fn orders_chronologically() {
+        let a: PartialDate = "2016-06".parse().unwrap();
+        let b: PartialDate = "2017".parse().unwrap();
+        assert!(a < b);
+    }
+}

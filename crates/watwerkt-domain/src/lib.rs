@@ -1,0 +1,20 @@
+//! The catalogue's vocabulary as plain data: projects, themes, products, organisations,
+//! the programme with its funding rounds and timeline. No I/O lives here; values that can
+//! be wrong (project numbers, dates, statuses) are parsed once into types that are then trusted.
+
+mod date;
+mod error;
+mod organisation;
+mod product;
+mod programme;
+mod project;
+pub mod record;
+mod theme;
+
+pub use date::{PartialDate, month_from_dutch};
+pub use error::DomainError;
+pub use organisation::{Organisation, OrganisationKind};
+pub use product::{Product, ProductKind, ProductsHeading};
+pub use programme::{FundingRound, Programme, ProgrammeLine, RoundDeadline, TimelineEvent};
+pub use project::{OutcomeKind, Project, ProjectNumber, SourceRef, Status};
+pub use theme::Theme;

@@ -1,0 +1,78 @@
+//! The storage interface: what any backend (SQLite embedded, PostgreSQL for multi-node) must do.
+//! Writes happen in one transaction object that commits all or nothing; dropping it rolls back.
+//! Every committed write that changes something bumps the store's *generation*, which the search
+//! index records so a stale index can be detected on start-up.
+
+use watwerkt_domain::{Programme, Project, ProjectNumber};
+
+/// What went wrong in a backend. The message names the operation and, where known, the project.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store at {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("database error while {op}: {message}")]
+    Backend { op: &'static str, message: String },
+    #[error("stored record {number} is corrupt: {message}")]
+    Corrupt { number: String, message: String },
+    #[error("the store is busy: another import holds the write lock")]
+    Busy,
+}
+
+/// What an upsert did to the stored project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    /// Content changed; the previous version was kept as a revision.
+    Updated,
+    Unchanged,
+}
+
+/// Counts of one committed write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Generation after the commit (unchanged if nothing changed).
+    pub generation: u64,
+}
+
+/// A previous version of a project, kept when an import changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// 1 for the first version replaced, counting up.
+    pub revision: u32,
+    /// Generation of the write that replaced this version.
+    pub replaced_at_generation: u64,
+    pub project: Project,
+}
+
+/// An open write transaction. Nothing is visible to readers until [`StoreTx::commit`];
+/// dropping it without committing rolls everything back.
+pub trait StoreTx {
+    fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError>;
+    /// Merges what a programme or news page says into the stored programme.
+    fn merge_programme(&mut self, programme: Programme) -> Result<(), StoreError>;
+    /// Projects whose stored content this transaction changed (inserted or updated), in write order.
+    fn changed(&self) -> &[ProjectNumber];
+    fn commit(self: Box<Self>) -> Result<WriteSummary, StoreError>;
+}
+
+/// A catalogue store. Implementations are safe to share between threads; reads never block on
+/// an open write transaction (readers see the last committed state).
+pub trait Store: Send + Sync {
+    /// Starts the one write transaction; a second concurrent writer waits or gets [`StoreError::Busy`].
+    fn begin(&self) -> Result<Box<dyn StoreTx + '_>, StoreError>;
+    fn project(&self, number: &ProjectNumber) -> Result<Option<Project>, StoreError>;
+    /// Visits every project in project-number order without loading all into memory.
+    fn for_each_project(
+        &self,
+        f: &mut dyn FnMut(Project) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    fn count(&self) -> Result<u64, StoreError>;
+    fn programme(&self) -> Result<Programme, StoreError>;
+    /// Earlier versions of a project, oldest first.
+    fn revisions(&self, number: &ProjectNumber) -> Result<Vec<Revision>, StoreError>;
+    /// Increases with every committed write that changed something; 0 for an empty, new store.
+    fn generation(&self) -> Result<u64, StoreError>;
+}
