@@ -18,20 +18,30 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year(year: u16) -> Self {
-        Self { year, month: None, day: None }
+        Self {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// `month` is 1-based; returns `None` for a month outside 1..=12.
     pub fn month(year: u16, month: u8) -> Option<Self> {
-        (1..=12).contains(&month).then_some(Self { year, month: Some(month), day: None })
+        (1..=12).contains(&month).then_some(Self {
+            year,
+            month: Some(month),
+            day: None,
+        })
     }
 
     /// Returns `None` for an impossible day (31 April, 29 February in a common year).
     pub fn day(year: u16, month: u8, day: u8) -> Option<Self> {
         let max = days_in_month(year, month)?;
-        (1..=max)
-            .contains(&day)
-            .then_some(Self { year, month: Some(month), day: Some(day) })
+        (1..=max).contains(&day).then_some(Self {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
     }
 
     pub fn get_year(&self) -> u16 {
@@ -53,7 +63,11 @@ impl PartialDate {
             None => Self::year(self.year + (months / 12) as u16),
             Some(m) => {
                 let total = u32::from(self.year) * 12 + u32::from(m - 1) + months;
-                Self { year: (total / 12) as u16, month: Some((total % 12) as u8 + 1), day: None }
+                Self {
+                    year: (total / 12) as u16,
+                    month: Some((total % 12) as u8 + 1),
+                    day: None,
+                }
             }
         }
     }
@@ -73,8 +87,18 @@ fn days_in_month(year: u16, month: u8) -> Option<u8> {
 /// The month number of a Dutch month name ("januari" … "december"), case-insensitive.
 pub fn month_from_dutch(name: &str) -> Option<u8> {
     const MONTHS: [&str; 12] = [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-        "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ];
     let lower = name.to_lowercase();
     MONTHS.iter().position(|m| *m == lower).map(|i| i as u8 + 1)
@@ -97,7 +121,9 @@ impl FromStr for PartialDate {
     type Err = DomainError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || DomainError::Date { found: s.to_owned() };
+        let err = || DomainError::Date {
+            found: s.to_owned(),
+        };
         let parts: Vec<&str> = s.split('-').collect();
         let num = |p: &str, len: usize| -> Result<u16, DomainError> {
             if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
@@ -141,7 +167,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_and_impossible_dates() {
-        for s in ["", "22", "2016-13", "2016-6", "2017-02-29", "2016-06-01-01", "abcd"] {
+        for s in [
+            "",
+            "22",
+            "2016-13",
+            "2016-6",
+            "2017-02-29",
+            "2016-06-01-01",
+            "abcd",
+        ] {
             assert!(s.parse::<PartialDate>().is_err(), "{s} should fail");
         }
         assert!("2016-02-29".parse::<PartialDate>().is_ok());

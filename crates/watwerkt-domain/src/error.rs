@@ -11,9 +11,13 @@ pub enum DomainError {
     Theme { found: String, expected: String },
     #[error("date {found:?}: expected YYYY, YYYY-MM or YYYY-MM-DD")]
     Date { found: String },
-    #[error("outcome kind {found:?}: expected \"resultaat\", \"uitkomst\" or \"verwachte uitkomst\"")]
+    #[error(
+        "outcome kind {found:?}: expected \"resultaat\", \"uitkomst\" or \"verwachte uitkomst\""
+    )]
     OutcomeKind { found: String },
-    #[error("products heading {found:?}: expected \"Producten\", \"Tussenproducten\" or \"Tussenproduct\"")]
+    #[error(
+        "products heading {found:?}: expected \"Producten\", \"Tussenproducten\" or \"Tussenproduct\""
+    )]
     ProductsHeading { found: String },
     #[error("{field}: must not be empty")]
     Empty { field: &'static str },

@@ -141,7 +141,10 @@ mod tests {
             ("Gemeente Elburg", Gemeente),
             ("Erasmus MC", Universiteit),
             ("Coöperatie Amyrillis", Overig),
-            ("Atria - Kennisinstituut voor Emancipatie en Vrouwengeschiedenis", Kennisinstituut),
+            (
+                "Atria - Kennisinstituut voor Emancipatie en Vrouwengeschiedenis",
+                Kennisinstituut,
+            ),
         ];
         for (name, kind) in cases {
             assert_eq!(OrganisationKind::classify(name), kind, "{name}");

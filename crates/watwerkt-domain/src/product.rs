@@ -70,7 +70,9 @@ impl ProductKind {
     }
 
     pub fn from_label(s: &str) -> Option<ProductKind> {
-        ProductKind::ALL.into_iter().find(|k| k.label().eq_ignore_ascii_case(s.trim()))
+        ProductKind::ALL
+            .into_iter()
+            .find(|k| k.label().eq_ignore_ascii_case(s.trim()))
     }
 
     /// Classifies a product from its title. The first word that names a kind wins, because
@@ -110,7 +112,10 @@ impl ProductKind {
             ("evaluatie", ProductKind::Rapport),
             ("verkenning", ProductKind::Rapport),
         ];
-        STEMS.iter().find(|(stem, _)| w.contains(stem)).map(|(_, k)| *k)
+        STEMS
+            .iter()
+            .find(|(stem, _)| w.contains(stem))
+            .map(|(_, k)| *k)
     }
 }
 
@@ -128,7 +133,9 @@ impl ProductsHeading {
             "Producten" => Ok(Self::Producten),
             "Tussenproducten" => Ok(Self::Tussenproducten),
             "Tussenproduct" => Ok(Self::Tussenproduct),
-            other => Err(DomainError::ProductsHeading { found: other.to_owned() }),
+            other => Err(DomainError::ProductsHeading {
+                found: other.to_owned(),
+            }),
         }
     }
 
@@ -160,21 +167,48 @@ mod tests {
     fn classifies_real_product_titles() {
         let cases = [
             ("Optimalisering van WerkLoont", ProductKind::Overig),
-            ("Onderzoeksrapportage Sociale onderneming Binthout snijdt hout", ProductKind::Rapport),
+            (
+                "Onderzoeksrapportage Sociale onderneming Binthout snijdt hout",
+                ProductKind::Rapport,
+            ),
             ("Methodiekbeschrijving", ProductKind::Methodiekbeschrijving),
             ("Infographic", ProductKind::Infographic),
             ("Informatiefilm Superrr", ProductKind::Film),
             ("Handboek Superrr", ProductKind::Handboek),
             ("Artikel Trots op je vak", ProductKind::Artikel),
-            ("PowerPoint-presentatie rapportage Mentorwijs", ProductKind::Presentatie),
+            (
+                "PowerPoint-presentatie rapportage Mentorwijs",
+                ProductKind::Presentatie,
+            ),
             ("Factsheet Mentorwijs", ProductKind::Factsheet),
-            ("Evaluatie pilot maatwerkbudget Zaanstad", ProductKind::Rapport),
-            ("Handleiding Samen doen wat nodig is om armoede te bestrijden", ProductKind::Handreiking),
-            ("Onderwijsproducten Samendoen wat nodig is om armoede te bestrijden", ProductKind::Training),
-            ("Handreiking gemeenten voor het organiseren van schuldhulpverlening aan huiseigenaren", ProductKind::Handreiking),
-            ("Deelrapport 1: werkwijze en beleidstheorie", ProductKind::Rapport),
-            ("Tussenrapportage De werking van de PiëzoMethodiek", ProductKind::Rapport),
-            ("Mobility Mentoring, een verkenning en eerste vertaling voor de Nederlandse praktijk", ProductKind::Rapport),
+            (
+                "Evaluatie pilot maatwerkbudget Zaanstad",
+                ProductKind::Rapport,
+            ),
+            (
+                "Handleiding Samen doen wat nodig is om armoede te bestrijden",
+                ProductKind::Handreiking,
+            ),
+            (
+                "Onderwijsproducten Samendoen wat nodig is om armoede te bestrijden",
+                ProductKind::Training,
+            ),
+            (
+                "Handreiking gemeenten voor het organiseren van schuldhulpverlening aan huiseigenaren",
+                ProductKind::Handreiking,
+            ),
+            (
+                "Deelrapport 1: werkwijze en beleidstheorie",
+                ProductKind::Rapport,
+            ),
+            (
+                "Tussenrapportage De werking van de PiëzoMethodiek",
+                ProductKind::Rapport,
+            ),
+            (
+                "Mobility Mentoring, een verkenning en eerste vertaling voor de Nederlandse praktijk",
+                ProductKind::Rapport,
+            ),
             ("Gedragscode praktijkgericht onderzoek", ProductKind::Overig),
         ];
         for (title, kind) in cases {
@@ -184,7 +218,11 @@ mod tests {
 
     #[test]
     fn headings() {
-        assert!(ProductsHeading::parse("Tussenproduct").unwrap().is_interim());
+        assert!(
+            ProductsHeading::parse("Tussenproduct")
+                .unwrap()
+                .is_interim()
+        );
         assert!(!ProductsHeading::parse("Producten").unwrap().is_interim());
         assert!(ProductsHeading::parse("Publicaties").is_err());
     }

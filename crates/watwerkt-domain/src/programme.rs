@@ -94,7 +94,11 @@ impl Programme {
             }
         }
         for ev in other.timeline {
-            if !self.timeline.iter().any(|e| e.date == ev.date && e.text == ev.text) {
+            if !self
+                .timeline
+                .iter()
+                .any(|e| e.date == ev.date && e.text == ev.text)
+            {
                 self.timeline.push(ev);
             }
         }

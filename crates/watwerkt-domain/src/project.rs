@@ -16,7 +16,9 @@ impl ProjectNumber {
         if (6..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(s.to_owned()))
         } else {
-            Err(DomainError::ProjectNumber { found: s.to_owned() })
+            Err(DomainError::ProjectNumber {
+                found: s.to_owned(),
+            })
         }
     }
 
@@ -78,7 +80,9 @@ impl Status {
         match s.trim().to_lowercase().as_str() {
             "lopend" => Ok(Status::Lopend),
             "afgerond" => Ok(Status::Afgerond),
-            _ => Err(DomainError::Status { found: s.to_owned() }),
+            _ => Err(DomainError::Status {
+                found: s.to_owned(),
+            }),
         }
     }
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DomainError, OutcomeKind, Organisation, PartialDate, Product, ProductsHeading, Project,
+    DomainError, Organisation, OutcomeKind, PartialDate, Product, ProductsHeading, Project,
     ProjectNumber, SourceRef, Status, Theme,
 };
 
@@ -93,11 +93,15 @@ impl TryFrom<ProjectRecord> for Project {
     type Error = FieldError;
 
     fn try_from(r: ProjectRecord) -> Result<Self, FieldError> {
-        let date = |name: &'static str, v: Option<String>| -> Result<Option<PartialDate>, FieldError> {
-            v.map(|s| field(name, s.parse())).transpose()
-        };
+        let date =
+            |name: &'static str, v: Option<String>| -> Result<Option<PartialDate>, FieldError> {
+                v.map(|s| field(name, s.parse())).transpose()
+            };
         if r.title.trim().is_empty() {
-            return Err(FieldError { field: "title", error: DomainError::Empty { field: "title" } });
+            return Err(FieldError {
+                field: "title",
+                error: DomainError::Empty { field: "title" },
+            });
         }
         Ok(Project {
             number: field("project_number", ProjectNumber::parse(&r.project_number))?,
@@ -110,8 +114,10 @@ impl TryFrom<ProjectRecord> for Project {
             outcome_kind: r
                 .outcome_kind
                 .map(|k| {
-                    OutcomeKind::from_heading(&k)
-                        .ok_or(FieldError { field: "outcome_kind", error: DomainError::OutcomeKind { found: k } })
+                    OutcomeKind::from_heading(&k).ok_or(FieldError {
+                        field: "outcome_kind",
+                        error: DomainError::OutcomeKind { found: k },
+                    })
                 })
                 .transpose()?,
             products: r.products.into_iter().map(Product::new).collect(),
@@ -123,7 +129,10 @@ impl TryFrom<ProjectRecord> for Project {
             organisations: r.organisations.into_iter().map(Organisation::new).collect(),
             lead_researcher: r.lead_researcher,
             theme: field("theme", r.theme.parse::<Theme>())?,
-            status: r.status.map(|s| field("status", Status::parse(&s))).transpose()?,
+            status: r
+                .status
+                .map(|s| field("status", Status::parse(&s)))
+                .transpose()?,
             start: date("start", r.start)?,
             end: date("end", r.end)?,
             duration_months: r.duration_months,
@@ -153,16 +162,25 @@ mod tests {
         let r: ProjectRecord = serde_json::from_str(BENCH_LINE).unwrap();
         let p = Project::try_from(r).unwrap();
         let again = ProjectRecord::from(&p);
-        let p2 = Project::try_from(serde_json::from_str::<ProjectRecord>(&serde_json::to_string(&again).unwrap()).unwrap()).unwrap();
+        let p2 = Project::try_from(
+            serde_json::from_str::<ProjectRecord>(&serde_json::to_string(&again).unwrap()).unwrap(),
+        )
+        .unwrap();
         assert_eq!(p, p2);
     }
 
     #[test]
     fn names_the_bad_field() {
         let bad = BENCH_LINE.replace("\"Afgerond\"", "\"Klaar\"");
-        let err = Project::try_from(serde_json::from_str::<ProjectRecord>(&bad).unwrap()).unwrap_err();
+        let err =
+            Project::try_from(serde_json::from_str::<ProjectRecord>(&bad).unwrap()).unwrap_err();
         assert_eq!(err.field, "status");
         let bad = BENCH_LINE.replace("2017-09", "2017-13");
-        assert_eq!(Project::try_from(serde_json::from_str::<ProjectRecord>(&bad).unwrap()).unwrap_err().field, "start");
+        assert_eq!(
+            Project::try_from(serde_json::from_str::<ProjectRecord>(&bad).unwrap())
+                .unwrap_err()
+                .field,
+            "start"
+        );
     }
 }

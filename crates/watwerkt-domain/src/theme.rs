@@ -72,9 +72,9 @@ impl Theme {
     /// (the source pages write "Schuldhulpverlening en armoedebestrijding " with trailing spaces).
     pub fn from_name(s: &str) -> Option<Theme> {
         let t = s.trim();
-        Theme::ALL.into_iter().find(|th| {
-            th.name().eq_ignore_ascii_case(t) || th.slug().eq_ignore_ascii_case(t)
-        })
+        Theme::ALL
+            .into_iter()
+            .find(|th| th.name().eq_ignore_ascii_case(t) || th.slug().eq_ignore_ascii_case(t))
     }
 }
 
@@ -90,7 +90,11 @@ impl FromStr for Theme {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Theme::from_name(s).ok_or_else(|| DomainError::Theme {
             found: s.to_owned(),
-            expected: Theme::ALL.iter().map(|t| format!("{:?}", t.name())).collect::<Vec<_>>().join(", "),
+            expected: Theme::ALL
+                .iter()
+                .map(|t| format!("{:?}", t.name()))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 }
@@ -118,7 +122,10 @@ mod tests {
             assert_eq!(t.name().parse::<Theme>().unwrap(), t);
             assert_eq!(t.slug().parse::<Theme>().unwrap(), t);
         }
-        assert_eq!(Theme::from_name("Schuldhulpverlening en armoedebestrijding "), Some(Theme::SchuldhulpverleningArmoedebestrijding));
+        assert_eq!(
+            Theme::from_name("Schuldhulpverlening en armoedebestrijding "),
+            Some(Theme::SchuldhulpverleningArmoedebestrijding)
+        );
         assert!("Armoede".parse::<Theme>().is_err());
     }
 }

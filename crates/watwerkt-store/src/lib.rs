@@ -76,3 +76,5 @@ pub trait Store: Send + Sync {
     /// Increases with every committed write that changed something; 0 for an empty, new store.
     fn generation(&self) -> Result<u64, StoreError>;
 }
+
+pub mod contract;

@@ -1,0 +1,480 @@
+//! The embedded default store: one SQLite file in WAL mode, migrations compiled into the binary.
+//!
+//! One write connection serves the single write transaction ([`SqliteStore::begin`]); a few read
+//! connections serve readers, who see the last committed state while a write is open (WAL).
+//! Durability: `synchronous=NORMAL` in WAL mode — a power cut may lose the last commit but never
+//! corrupts the file or exposes half a transaction; a killed process loses nothing committed.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use watwerkt_domain::record::ProjectRecord;
+use watwerkt_domain::{Programme, Project, ProjectNumber, SourceRef};
+use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
+
+/// Schema migrations in order; `PRAGMA user_version` records how many were applied.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+const READERS: usize = 4;
+
+/// The SQLite-backed [`Store`].
+pub struct SqliteStore {
+    path: String,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+fn backend(op: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy
+        }
+        _ => StoreError::Backend {
+            op,
+            message: e.to_string(),
+        },
+    }
+}
+
+impl SqliteStore {
+    /// Opens or creates the store at `path`, applying pending migrations.
+    #[tracing::instrument]
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let display = path.display().to_string();
+        let open_err = |message: String| StoreError::Open {
+            path: display.clone(),
+            message,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let writer = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        configure(&writer).map_err(|e| open_err(e.to_string()))?;
+        migrate(&writer).map_err(open_err)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let c = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| open_err(e.to_string()))?;
+            c.busy_timeout(std::time::Duration::from_secs(5))
+                .map_err(|e| open_err(e.to_string()))?;
+            readers.push(Mutex::new(c));
+        }
+        Ok(SqliteStore {
+            path: display,
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// A free read connection, or else the next one in turn.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        for r in &self.readers {
+            if let Ok(guard) = r.try_lock() {
+                return guard;
+            }
+        }
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn configure(c: &Connection) -> rusqlite::Result<()> {
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    c.pragma_update(None, "synchronous", "NORMAL")?;
+    c.pragma_update(None, "foreign_keys", "ON")?;
+    // Large imports stay in one transaction; a bigger page cache keeps spills to the WAL rare.
+    c.pragma_update(None, "cache_size", -65536)?;
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn migrate(c: &Connection) -> Result<(), String> {
+    let version: usize = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if version > MIGRATIONS.len() {
+        return Err(format!(
+            "schema version {version} is newer than this watwerkt knows ({}); upgrade watwerkt",
+            MIGRATIONS.len()
+        ));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = c.unchecked_transaction().map_err(|e| e.to_string())?;
+        tx.execute_batch(sql)
+            .map_err(|e| format!("migration {}: {e}", i + 1))?;
+        tx.pragma_update(None, "user_version", i + 1)
+            .map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The canonical stored form: the record without sources (compared for changes) and the sources.
+fn encode(p: &Project) -> (String, String) {
+    let mut record = ProjectRecord::from(p);
+    let sources = std::mem::take(&mut record.sources);
+    (
+        serde_json::to_string(&record).expect("records serialise"),
+        serde_json::to_string(&sources).expect("sources serialise"),
+    )
+}
+
+fn decode(number: &str, content: &str, sources: &str) -> Result<Project, StoreError> {
+    let corrupt = |message: String| StoreError::Corrupt {
+        number: number.to_owned(),
+        message,
+    };
+    let mut record: ProjectRecord =
+        serde_json::from_str(content).map_err(|e| corrupt(e.to_string()))?;
+    record.sources =
+        serde_json::from_str::<Vec<SourceRef>>(sources).map_err(|e| corrupt(e.to_string()))?;
+    Project::try_from(record).map_err(|e| corrupt(e.to_string()))
+}
+
+fn read_generation(c: &Connection) -> Result<u64, StoreError> {
+    let v: String = c
+        .query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
+            r.get(0)
+        })
+        .map_err(backend("reading the generation"))?;
+    v.parse().map_err(|_| StoreError::Backend {
+        op: "reading the generation",
+        message: format!("not a number: {v:?}"),
+    })
+}
+
+/// The open write transaction; rolls back on drop unless committed.
+struct SqliteTx<'a> {
+    conn: MutexGuard<'a, Connection>,
+    generation: u64,
+    summary: WriteSummary,
+    changed: Vec<ProjectNumber>,
+    /// A changed programme bumps the generation too, though it counts no project.
+    programme_changed: bool,
+    open: bool,
+}
+
+impl StoreTx for SqliteTx<'_> {
+    fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError> {
+        let number = project.number.as_str();
+        let (content, sources) = encode(project);
+        let next = self.generation + 1;
+        let existing: Option<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT content, sources FROM projects WHERE number = ?1")
+            .and_then(|mut s| {
+                s.query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(backend("reading a project"))?;
+        let outcome = match existing {
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            number,
+                            content,
+                            sources,
+                            project.theme.name(),
+                            project.status.map(|s| s.name()),
+                            project.start.map(|d| d.to_string()),
+                            next as i64
+                        ])
+                    })
+                    .map_err(backend("inserting a project"))?;
+                self.summary.inserted += 1;
+                Upsert::Inserted
+            }
+            Some((old_content, old_sources)) if old_content == content => {
+                // Same content seen in another file: remember where, but it is not a new version.
+                if old_sources != sources {
+                    self.conn
+                        .prepare_cached("UPDATE projects SET sources = ?2 WHERE number = ?1")
+                        .and_then(|mut s| s.execute(params![number, sources]))
+                        .map_err(backend("updating sources"))?;
+                }
+                self.summary.unchanged += 1;
+                Upsert::Unchanged
+            }
+            Some((old_content, old_sources)) => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
+                         VALUES (?1, (SELECT COALESCE(MAX(revision), 0) + 1 FROM revisions WHERE number = ?1), ?2, ?3, ?4)",
+                    )
+                    .and_then(|mut s| s.execute(params![number, next as i64, old_content, old_sources]))
+                    .map_err(backend("keeping a revision"))?;
+                self.conn
+                    .prepare_cached(
+                        "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
+                         changed_generation = ?7 WHERE number = ?1",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            number,
+                            content,
+                            sources,
+                            project.theme.name(),
+                            project.status.map(|s| s.name()),
+                            project.start.map(|d| d.to_string()),
+                            next as i64
+                        ])
+                    })
+                    .map_err(backend("updating a project"))?;
+                self.summary.updated += 1;
+                Upsert::Updated
+            }
+        };
+        if outcome != Upsert::Unchanged {
+            self.changed.push(project.number.clone());
+        }
+        Ok(outcome)
+    }
+
+    fn merge_programme(&mut self, programme: Programme) -> Result<(), StoreError> {
+        let current: Option<String> = self
+            .conn
+            .query_row("SELECT content FROM programme WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(backend("reading the programme"))?;
+        let mut merged = match &current {
+            Some(json) => {
+                serde_json::from_str::<Programme>(json).map_err(|e| StoreError::Corrupt {
+                    number: "programme".into(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Programme::default(),
+        };
+        merged.merge(programme);
+        let json = serde_json::to_string(&merged).expect("programme serialises");
+        if current.as_deref() != Some(json.as_str()) {
+            self.conn
+                .execute(
+                    "INSERT INTO programme (id, content) VALUES (1, ?1)
+                     ON CONFLICT (id) DO UPDATE SET content = excluded.content",
+                    [&json],
+                )
+                .map_err(backend("writing the programme"))?;
+            self.programme_changed = true;
+        }
+        Ok(())
+    }
+
+    fn changed(&self) -> &[ProjectNumber] {
+        &self.changed
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<WriteSummary, StoreError> {
+        let changed = self.summary.inserted + self.summary.updated > 0 || self.programme_changed;
+        let generation = if changed {
+            self.generation + 1
+        } else {
+            self.generation
+        };
+        if changed {
+            self.conn
+                .execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'generation'",
+                    [generation.to_string()],
+                )
+                .map_err(backend("bumping the generation"))?;
+        }
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(backend("committing"))?;
+        self.open = false;
+        Ok(WriteSummary {
+            generation,
+            ..self.summary
+        })
+    }
+}
+
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "rollback failed");
+            }
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    #[tracing::instrument(skip(self))]
+    fn begin(&self) -> Result<Box<dyn StoreTx + '_>, StoreError> {
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(backend("starting a transaction"))?;
+        let generation = match read_generation(&conn) {
+            Ok(g) => g,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        };
+        Ok(Box::new(SqliteTx {
+            conn,
+            generation,
+            summary: WriteSummary::default(),
+            changed: Vec::new(),
+            programme_changed: false,
+            open: true,
+        }))
+    }
+
+    #[tracing::instrument(skip(self))]
+    fn project(&self, number: &ProjectNumber) -> Result<Option<Project>, StoreError> {
+        let c = self.reader();
+        let row: Option<(String, String)> = c
+            .prepare_cached("SELECT content, sources FROM projects WHERE number = ?1")
+            .and_then(|mut s| {
+                s.query_row([number.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(backend("reading a project"))?;
+        row.map(|(content, sources)| decode(number.as_str(), &content, &sources))
+            .transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    fn for_each_project(
+        &self,
+        f: &mut dyn FnMut(Project) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let c = self.reader();
+        let mut stmt = c
+            .prepare_cached("SELECT number, content, sources FROM projects ORDER BY number")
+            .map_err(backend("listing projects"))?;
+        let mut rows = stmt.query([]).map_err(backend("listing projects"))?;
+        while let Some(row) = rows.next().map_err(backend("listing projects"))? {
+            let number: String = row.get(0).map_err(backend("listing projects"))?;
+            let content: String = row.get(1).map_err(backend("listing projects"))?;
+            let sources: String = row.get(2).map_err(backend("listing projects"))?;
+            f(decode(&number, &content, &sources)?)?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> Result<u64, StoreError> {
+        let c = self.reader();
+        let n: i64 = c
+            .query_row("SELECT COUNT(*) FROM projects", [], |r| r.get(0))
+            .map_err(backend("counting projects"))?;
+        Ok(n as u64)
+    }
+
+    fn programme(&self) -> Result<Programme, StoreError> {
+        let c = self.reader();
+        let json: Option<String> = c
+            .query_row("SELECT content FROM programme WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(backend("reading the programme"))?;
+        match json {
+            None => Ok(Programme::default()),
+            Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
+                number: "programme".into(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    fn revisions(&self, number: &ProjectNumber) -> Result<Vec<Revision>, StoreError> {
+        let c = self.reader();
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT revision, replaced_at_generation, content, sources FROM revisions
+                 WHERE number = ?1 ORDER BY revision",
+            )
+            .map_err(backend("reading revisions"))?;
+        let rows = stmt
+            .query_map([number.as_str()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(backend("reading revisions"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (revision, at, content, sources) = row.map_err(backend("reading revisions"))?;
+            out.push(Revision {
+                revision: revision as u32,
+                replaced_at_generation: at as u64,
+                project: decode(number.as_str(), &content, &sources)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        read_generation(&self.reader())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(&dir.path().join("w.sqlite")).unwrap();
+        (dir, s)
+    }
+
+    #[test]
+    fn passes_the_store_contract() {
+        watwerkt_store::contract::run_all(&|| store());
+    }
+
+    #[test]
+    fn refuses_a_store_from_a_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        drop(SqliteStore::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = SqliteStore::open(&path).err().unwrap().to_string();
+        assert!(err.contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_applies_no_migration_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        {
+            let s = SqliteStore::open(&path).unwrap();
+            let mut tx = s.begin().unwrap();
+            tx.upsert_project(&watwerkt_store::contract::sample(1))
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.count().unwrap(), 1);
+        assert_eq!(s.generation().unwrap(), 1);
+    }
+}

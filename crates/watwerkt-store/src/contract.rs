@@ -1,0 +1,206 @@
+//! The contract every [`Store`] backend must pass. A backend's tests call [`run_all`] with a
+//! function that makes a fresh, empty store (and whatever guard keeps its files alive).
+
+use watwerkt_domain::{
+    Organisation, OutcomeKind, PartialDate, Product, ProductsHeading, Programme, ProgrammeLine,
+    Project, ProjectNumber, SourceRef, Status, Theme,
+};
+
+use crate::{Store, Upsert};
+
+/// A realistic project whose number and title vary with `i`.
+pub fn sample(i: u32) -> Project {
+    Project {
+        number: ProjectNumber::parse(&format!("535001{i:03}")).expect("valid number"),
+        title: format!("Project {i}"),
+        full_title: Some(format!("Volledige titel van project {i}")),
+        teaser: None,
+        question: "Wat werkt voor wie?\n\nEn waarom?".into(),
+        method: "Interviews.".into(),
+        outcome: "Een handreiking.".into(),
+        outcome_kind: Some(OutcomeKind::Resultaat),
+        products: vec![Product::new("Factsheet schulden")],
+        products_heading: Some(ProductsHeading::Producten),
+        municipalities: vec!["Zwolle".into(), "’s Hertogenbosch".into()],
+        organisations: vec![Organisation::new("Hogeschool Utrecht")],
+        lead_researcher: None,
+        theme: Theme::ReIntegratie,
+        status: Some(Status::Afgerond),
+        start: PartialDate::month(2016, 6),
+        end: None,
+        duration_months: Some(6),
+        sources: vec![SourceRef {
+            file: "001.txt".into(),
+            line: 22 + i,
+        }],
+    }
+}
+
+/// Runs every contract check, each on a fresh store.
+pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
+    let checks: &[(&str, fn(&dyn Store))] = &[
+        ("insert_and_get", insert_and_get),
+        ("unchanged_reimport", unchanged_reimport),
+        ("update_keeps_revision", update_keeps_revision),
+        ("rollback_on_drop", rollback_on_drop),
+        ("programme_merge", programme_merge),
+        ("order_and_count", order_and_count),
+        ("readers_see_committed_state", readers_see_committed_state),
+        (
+            "sources_only_change_is_not_a_revision",
+            sources_only_change_is_not_a_revision,
+        ),
+    ];
+    for (name, check) in checks {
+        let (_guard, store) = make();
+        eprintln!("store contract: {name}");
+        check(&store);
+    }
+}
+
+fn insert_and_get(s: &dyn Store) {
+    assert_eq!(s.generation().unwrap(), 0);
+    let p = sample(1);
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&p).unwrap(), Upsert::Inserted);
+    assert_eq!(tx.changed(), &[p.number.clone()]);
+    let sum = tx.commit().unwrap();
+    assert_eq!((sum.inserted, sum.generation), (1, 1));
+    assert_eq!(s.project(&p.number).unwrap(), Some(p));
+    assert_eq!(
+        s.project(&ProjectNumber::parse("999999").unwrap()).unwrap(),
+        None
+    );
+}
+
+fn unchanged_reimport(s: &dyn Store) {
+    for _ in 0..2 {
+        let mut tx = s.begin().unwrap();
+        tx.upsert_project(&sample(1)).unwrap();
+        tx.commit().unwrap();
+    }
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&sample(1)).unwrap(), Upsert::Unchanged);
+    assert!(tx.changed().is_empty());
+    let sum = tx.commit().unwrap();
+    assert_eq!(
+        sum.generation, 1,
+        "nothing changed, so the generation stays"
+    );
+    assert!(s.revisions(&sample(1).number).unwrap().is_empty());
+}
+
+fn update_keeps_revision(s: &dyn Store) {
+    let old = sample(1);
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&old).unwrap();
+    tx.commit().unwrap();
+    let mut new = old.clone();
+    new.status = Some(Status::Lopend);
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&new).unwrap(), Upsert::Updated);
+    assert_eq!(tx.commit().unwrap().generation, 2);
+    assert_eq!(s.project(&new.number).unwrap(), Some(new.clone()));
+    let revs = s.revisions(&new.number).unwrap();
+    assert_eq!(revs.len(), 1);
+    assert_eq!(revs[0].project, old);
+    assert_eq!((revs[0].revision, revs[0].replaced_at_generation), (1, 2));
+}
+
+fn rollback_on_drop(s: &dyn Store) {
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(1)).unwrap();
+    tx.merge_programme(Programme {
+        name: "X".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    drop(tx);
+    assert_eq!(s.count().unwrap(), 0);
+    assert_eq!(s.generation().unwrap(), 0);
+    assert_eq!(s.programme().unwrap(), Programme::default());
+    // The store is usable again after a rollback.
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(2)).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(s.count().unwrap(), 1);
+}
+
+fn programme_merge(s: &dyn Store) {
+    let line = |intro: Option<&str>, description: Option<&str>| ProgrammeLine {
+        theme: Theme::Vergunninghouders,
+        intro: intro.map(Into::into),
+        description: description.map(Into::into),
+    };
+    let mut tx = s.begin().unwrap();
+    tx.merge_programme(Programme {
+        name: "Vakkundig aan het werk".into(),
+        lines: vec![line(Some("Intro"), None)],
+        ..Default::default()
+    })
+    .unwrap();
+    tx.merge_programme(Programme {
+        partners: vec!["Divosa".into()],
+        lines: vec![line(None, Some("Beschrijving"))],
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        tx.commit().unwrap().generation,
+        1,
+        "a programme change bumps the generation"
+    );
+    let p = s.programme().unwrap();
+    assert_eq!(p.name, "Vakkundig aan het werk");
+    assert_eq!(p.partners, vec!["Divosa".to_owned()]);
+    assert_eq!(p.lines, vec![line(Some("Intro"), Some("Beschrijving"))]);
+}
+
+fn order_and_count(s: &dyn Store) {
+    let mut tx = s.begin().unwrap();
+    for i in [5, 1, 3] {
+        tx.upsert_project(&sample(i)).unwrap();
+    }
+    tx.commit().unwrap();
+    assert_eq!(s.count().unwrap(), 3);
+    let mut seen = Vec::new();
+    s.for_each_project(&mut |p| {
+        seen.push(p.title);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, ["Project 1", "Project 3", "Project 5"]);
+}
+
+fn readers_see_committed_state(s: &dyn Store) {
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(1)).unwrap();
+    tx.commit().unwrap();
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(2)).unwrap();
+    // While the write is open, readers see only what was committed.
+    assert_eq!(s.count().unwrap(), 1);
+    assert_eq!(s.project(&sample(2).number).unwrap(), None);
+    tx.commit().unwrap();
+    assert_eq!(s.count().unwrap(), 2);
+}
+
+fn sources_only_change_is_not_a_revision(s: &dyn Store) {
+    let p = sample(1);
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&p).unwrap();
+    tx.commit().unwrap();
+    let mut moved = p.clone();
+    moved.sources = vec![SourceRef {
+        file: "001.html".into(),
+        line: 300,
+    }];
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&moved).unwrap(), Upsert::Unchanged);
+    tx.commit().unwrap();
+    assert!(s.revisions(&p.number).unwrap().is_empty());
+    assert_eq!(
+        s.project(&p.number).unwrap().unwrap().sources,
+        moved.sources
+    );
+}
