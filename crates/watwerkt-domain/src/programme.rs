@@ -103,6 +103,6 @@ impl Programme {
             }
         }
         self.lines.sort_by_key(|l| l.theme);
-        self.timeline.sort_by(|a, b| b.date.cmp(&a.date));
+        self.timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
     }
 }

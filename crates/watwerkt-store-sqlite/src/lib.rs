@@ -310,10 +310,10 @@ impl StoreTx for SqliteTx<'_> {
 
 impl Drop for SqliteTx<'_> {
     fn drop(&mut self) {
-        if self.open {
-            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
-                tracing::error!(error = %e, "rollback failed");
-            }
+        if self.open
+            && let Err(e) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::error!(error = %e, "rollback failed");
         }
     }
 }

@@ -38,7 +38,8 @@ pub fn sample(i: u32) -> Project {
 
 /// Runs every contract check, each on a fresh store.
 pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
-    let checks: &[(&str, fn(&dyn Store))] = &[
+    type Check = fn(&dyn Store);
+    let checks: &[(&str, Check)] = &[
         ("insert_and_get", insert_and_get),
         ("unchanged_reimport", unchanged_reimport),
         ("update_keeps_revision", update_keeps_revision),
@@ -63,7 +64,7 @@ fn insert_and_get(s: &dyn Store) {
     let p = sample(1);
     let mut tx = s.begin().unwrap();
     assert_eq!(tx.upsert_project(&p).unwrap(), Upsert::Inserted);
-    assert_eq!(tx.changed(), &[p.number.clone()]);
+    assert_eq!(tx.changed(), std::slice::from_ref(&p.number));
     let sum = tx.commit().unwrap();
     assert_eq!((sum.inserted, sum.generation), (1, 1));
     assert_eq!(s.project(&p.number).unwrap(), Some(p));
