@@ -1,0 +1,487 @@
+//! The catalogue as the rest of watwerkt sees it, and its one write path.
+//!
+//! An import detects each file's format, parses every page first, then writes all projects in
+//! one store transaction (all files of one call succeed or none does). Derived data (the search
+//! index of a later issue) hangs off this write path and the store's generation number, so there
+//! is no second way to change projects.
+
+mod bundled;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use watwerkt_domain::{Programme, Project, ProjectNumber};
+use watwerkt_import::{Format, ImportError, JsonlReader, QualityIssue, QualityReport, Severity};
+use watwerkt_store::{Store, StoreError, WriteSummary};
+use watwerkt_store_sqlite::SqliteStore;
+
+pub use bundled::BUNDLED_PAGES;
+
+/// File name of the SQLite store inside the data directory.
+pub const STORE_FILE: &str = "watwerkt.sqlite";
+/// The data-quality report of the last import, as JSON.
+pub const REPORT_FILE: &str = "quality-report.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl CatalogError {
+    /// Whether the error is about the input data (exit code 1) rather than the machine.
+    pub fn is_data_error(&self) -> bool {
+        matches!(self, CatalogError::Import(_))
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> CatalogError + '_ {
+    move |source| CatalogError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// What one file contributed to an import.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    pub format: String,
+    pub projects: u64,
+}
+
+/// The result of one committed import.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub files: Vec<FileSummary>,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub generation: u64,
+    pub report: QualityReport,
+    /// Seconds spent parsing and writing the store transaction.
+    pub store_seconds: f64,
+}
+
+/// Progress of a long operation: units done of a known total (bytes for imports, projects for
+/// rebuilds).
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Where an import reads from: a file, or a page shipped in the binary.
+enum Input<'a> {
+    File(&'a Path),
+    Bundled(&'static str, &'static [u8]),
+}
+
+impl Input<'_> {
+    fn name(&self) -> String {
+        match self {
+            Input::File(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+            Input::Bundled(name, _) => (*name).to_owned(),
+        }
+    }
+
+    fn len(&self) -> Result<u64, CatalogError> {
+        match self {
+            Input::File(p) => Ok(std::fs::metadata(p).map_err(io_err(p))?.len()),
+            Input::Bundled(_, bytes) => Ok(bytes.len() as u64),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read + '_>, CatalogError> {
+        match self {
+            Input::File(p) => Ok(Box::new(File::open(p).map_err(io_err(p))?)),
+            Input::Bundled(_, bytes) => Ok(Box::new(*bytes)),
+        }
+    }
+
+    fn display(&self) -> PathBuf {
+        match self {
+            Input::File(p) => p.to_path_buf(),
+            Input::Bundled(name, _) => PathBuf::from(name),
+        }
+    }
+}
+
+/// A page already parsed, waiting for the transaction.
+struct ParsedInput {
+    summary: FileSummary,
+    projects: Vec<Project>,
+    programme: Option<Programme>,
+}
+
+/// The store of one data directory and the write path into it.
+pub struct Catalog {
+    data_dir: PathBuf,
+    store: SqliteStore,
+    /// Serialises writers of this process; other processes are held off by the store's lock.
+    write: Mutex<()>,
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the store in `data_dir`.
+    #[tracing::instrument(skip_all, fields(data_dir = %data_dir.display()))]
+    pub fn open(data_dir: &Path) -> Result<Catalog, CatalogError> {
+        std::fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
+        let store = SqliteStore::open(&data_dir.join(STORE_FILE))?;
+        Ok(Catalog {
+            data_dir: data_dir.to_owned(),
+            store,
+            write: Mutex::new(()),
+        })
+    }
+
+    /// Opens the catalogue and, when the store has never been written, imports the bundled pages.
+    pub fn open_bundled(data_dir: &Path) -> Result<(Catalog, Option<ImportOutcome>), CatalogError> {
+        let catalog = Catalog::open(data_dir)?;
+        let outcome = catalog.seed_if_new()?;
+        Ok((catalog, outcome))
+    }
+
+    /// Imports the bundled pages when the store has never been written; `None` otherwise.
+    pub fn seed_if_new(&self) -> Result<Option<ImportOutcome>, CatalogError> {
+        if self.store.generation()? > 0 {
+            return Ok(None);
+        }
+        let inputs: Vec<Input> = BUNDLED_PAGES
+            .iter()
+            .map(|(n, b)| Input::Bundled(n, b))
+            .collect();
+        Ok(Some(self.import_inputs(&inputs, &|_| {})?))
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &self.store
+    }
+
+    pub fn project(&self, number: &ProjectNumber) -> Result<Option<Project>, CatalogError> {
+        Ok(self.store.project(number)?)
+    }
+
+    pub fn programme(&self) -> Result<Programme, CatalogError> {
+        Ok(self.store.programme()?)
+    }
+
+    /// Imports files (format detected by content). All files succeed or nothing is written.
+    #[tracing::instrument(skip_all, fields(files = paths.len()))]
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        progress: &dyn Fn(Progress),
+    ) -> Result<ImportOutcome, CatalogError> {
+        let inputs: Vec<Input> = paths.iter().map(|p| Input::File(p)).collect();
+        self.import_inputs(&inputs, progress)
+    }
+
+    /// Parses files as an import would, writing nothing: for `check PATH…`.
+    pub fn dry_run(paths: &[PathBuf]) -> Result<ImportOutcome, CatalogError> {
+        let inputs: Vec<Input> = paths.iter().map(|p| Input::File(p)).collect();
+        let mut report = QualityReport::default();
+        let mut files = Vec::new();
+        let mut seen = Seen::default();
+        for input in &inputs {
+            match detect(input)? {
+                Format::Jsonl => {
+                    let name = input.name();
+                    let mut n = 0;
+                    for p in JsonlReader::new(&name, BufReader::new(input.open()?)) {
+                        let p = p?;
+                        seen.check(&p, &mut report);
+                        n += 1;
+                    }
+                    files.push(FileSummary {
+                        file: name,
+                        format: format_name(Format::Jsonl),
+                        projects: n,
+                    });
+                }
+                _ => {
+                    let parsed = parse_input(input, &mut report)?;
+                    for p in &parsed.projects {
+                        seen.check(p, &mut report);
+                    }
+                    files.push(parsed.summary);
+                }
+            }
+        }
+        Ok(ImportOutcome {
+            files,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            generation: 0,
+            report,
+            store_seconds: 0.0,
+        })
+    }
+
+    fn import_inputs(
+        &self,
+        inputs: &[Input],
+        progress: &dyn Fn(Progress),
+    ) -> Result<ImportOutcome, CatalogError> {
+        let _guard = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let started = std::time::Instant::now();
+        let mut report = QualityReport::default();
+        let total: u64 = inputs.iter().map(|i| i.len()).sum::<Result<u64, _>>()?;
+        let mut done = 0u64;
+
+        // Pages are small and parsed in full before anything is written, so a bad page costs no
+        // transaction; JSONL streams inside the transaction and aborts it on its first bad line.
+        let mut pages = Vec::new();
+        let mut formats = Vec::new();
+        for input in inputs {
+            let format = detect(input)?;
+            formats.push(format);
+            if format != Format::Jsonl {
+                pages.push(parse_input(input, &mut report)?);
+                done += input.len()?;
+                progress(Progress { done, total });
+            }
+        }
+
+        let mut seen = Seen::default();
+        let mut tx = self.store.begin()?;
+        let mut files = Vec::new();
+        let mut pages = pages.into_iter();
+        for (input, format) in inputs.iter().zip(formats) {
+            if format == Format::Jsonl {
+                let name = input.name();
+                let counter = CountingReader::new(input.open()?);
+                let bytes_read = counter.count.clone();
+                let mut n = 0u64;
+                for p in JsonlReader::new(&name, BufReader::with_capacity(1 << 20, counter)) {
+                    let p = p?;
+                    seen.check(&p, &mut report);
+                    tx.upsert_project(&p)?;
+                    n += 1;
+                    if n.is_multiple_of(4096) {
+                        progress(Progress {
+                            done: done + bytes_read.get(),
+                            total,
+                        });
+                    }
+                }
+                done += input.len()?;
+                progress(Progress { done, total });
+                files.push(FileSummary {
+                    file: name,
+                    format: format_name(format),
+                    projects: n,
+                });
+            } else {
+                let page = pages.next().expect("one parsed page per page input");
+                for p in &page.projects {
+                    seen.check(p, &mut report);
+                    tx.upsert_project(p)?;
+                }
+                if let Some(programme) = page.programme {
+                    tx.merge_programme(programme)?;
+                }
+                files.push(page.summary);
+            }
+        }
+        let summary: WriteSummary = tx.commit()?;
+        let store_seconds = started.elapsed().as_secs_f64();
+        self.save_report(&report)?;
+        Ok(ImportOutcome {
+            files,
+            inserted: summary.inserted,
+            updated: summary.updated,
+            unchanged: summary.unchanged,
+            generation: summary.generation,
+            report,
+            store_seconds,
+        })
+    }
+
+    /// The data-quality report of the last import into this data directory.
+    pub fn last_report(&self) -> Result<Option<QualityReport>, CatalogError> {
+        let path = self.data_dir.join(REPORT_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).map_err(|e| {
+                CatalogError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                }
+            })?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(CatalogError::Io { path, source: e }),
+        }
+    }
+
+    fn save_report(&self, report: &QualityReport) -> Result<(), CatalogError> {
+        let path = self.data_dir.join(REPORT_FILE);
+        let tmp = self.data_dir.join(format!("{REPORT_FILE}.tmp"));
+        let json = serde_json::to_vec_pretty(report).expect("report serialises");
+        std::fs::write(&tmp, json).map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io_err(&path))
+    }
+}
+
+fn format_name(f: Format) -> String {
+    format!("{f:?}")
+}
+
+fn detect(input: &Input) -> Result<Format, CatalogError> {
+    let mut head = Vec::with_capacity(64 * 1024);
+    input
+        .open()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(io_err(&input.display()))?;
+    Ok(watwerkt_import::detect(&input.name(), &head)?)
+}
+
+fn parse_input(input: &Input, report: &mut QualityReport) -> Result<ParsedInput, CatalogError> {
+    let name = input.name();
+    let len = input.len()?;
+    if len > watwerkt_import::MAX_PAGE_BYTES {
+        // Checked before reading, so a huge file is refused without loading it.
+        return Err(ImportError::too_large(&name, len).into());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    input
+        .open()?
+        .read_to_end(&mut bytes)
+        .map_err(io_err(&input.display()))?;
+    let parsed = watwerkt_import::parse_page(&name, &bytes)?;
+    report.merge(parsed.report);
+    Ok(ParsedInput {
+        summary: FileSummary {
+            file: name,
+            format: format_name(parsed.format),
+            projects: parsed.projects.len() as u64,
+        },
+        projects: parsed.projects,
+        programme: parsed.programme,
+    })
+}
+
+/// Project numbers seen in this import, to report one number with two different contents.
+/// Keeps a few bytes per project (hashes and a line), so a million-line import stays small.
+#[derive(Default)]
+struct Seen {
+    files: Vec<String>,
+    /// number hash → (content hash, index into `files`, line)
+    by_number: HashMap<u64, (u64, u32, u32)>,
+}
+
+impl Seen {
+    fn check(&mut self, p: &Project, report: &mut QualityReport) {
+        let key = hash_of(&p.number);
+        let content = content_hash(p);
+        let (file, line) = p
+            .sources
+            .first()
+            .map_or(("", 0), |s| (s.file.as_str(), s.line));
+        match self.by_number.get(&key) {
+            Some((c, f, l)) if *c != content => {
+                let first = format!("{}:{l}", self.files[*f as usize]);
+                report.issues.push(QualityIssue {
+                    file: file.to_owned(),
+                    line,
+                    field: Some("project_number".into()),
+                    severity: Severity::Suspect,
+                    message: format!(
+                        "project {} also at {first} with different content; this later entry wins",
+                        p.number
+                    ),
+                });
+            }
+            Some(_) => {}
+            None => {
+                if self.files.last().map(String::as_str) != Some(file) {
+                    self.files.push(file.to_owned());
+                }
+                self.by_number
+                    .insert(key, (content, self.files.len() as u32 - 1, line));
+            }
+        }
+    }
+}
+
+fn hash_of<T: Hash + ?Sized>(t: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    t.hash(&mut h);
+    h.finish()
+}
+
+/// Hash of everything but the sources: the same entry on two pages is the same content.
+fn content_hash(p: &Project) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        &p.number,
+        &p.title,
+        &p.full_title,
+        &p.teaser,
+        &p.question,
+        &p.method,
+        &p.outcome,
+    )
+        .hash(&mut h);
+    (
+        &p.outcome_kind,
+        &p.products,
+        &p.products_heading,
+        &p.municipalities,
+        &p.organisations,
+    )
+        .hash(&mut h);
+    (
+        &p.lead_researcher,
+        &p.theme,
+        &p.status,
+        &p.start,
+        &p.end,
+        &p.duration_months,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Counts bytes read, for the progress of a streamed file.
+struct CountingReader<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R> CountingReader<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            count: Default::default(),
+        }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,160 @@
+//! `watwerkt bench …`: the figures the issues ask for, printed as tables. Benchmarks, not tests:
+//! run them on a quiet machine with a release build (`cargo run --release -p watwerkt-cli -- bench …`).
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use watwerkt_catalog::{BUNDLED_PAGES, Catalog};
+
+use crate::Failure;
+use crate::commands::{Ctx, catalog_failure};
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Parse time of the bundled catalogue pages (no database).
+    Parse {
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
+    /// Bulk JSONL import throughput and peak memory into an empty store.
+    Import {
+        /// Number of synthetic projects (gencorpus.py --n).
+        #[arg(long, default_value_t = 1_000_000)]
+        n: u64,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// The corpus generator (Python 3, standard library only).
+    #[arg(long, default_value = "../shared/bench/gencorpus.py")]
+    gencorpus: PathBuf,
+    /// Where corpora and scratch stores go (reused between runs).
+    #[arg(long, default_value = "target/bench-data")]
+    work_dir: PathBuf,
+}
+
+impl CorpusArgs {
+    /// The corpus of `n` projects, generated once and cached in the work dir.
+    fn corpus(&self, n: u64) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(&self.work_dir)
+            .with_context(|| format!("creating {}", self.work_dir.display()))?;
+        let path = self.work_dir.join(format!("corpus-{n}.jsonl"));
+        if path.exists() {
+            return Ok(path);
+        }
+        if !self.gencorpus.exists() {
+            bail!(
+                "corpus generator {} not found; pass --gencorpus PATH",
+                self.gencorpus.display()
+            );
+        }
+        eprintln!(
+            "generating {} with {} --n {n} --seed 1",
+            path.display(),
+            self.gencorpus.display()
+        );
+        let tmp = path.with_extension("jsonl.partial");
+        let out = std::fs::File::create(&tmp)?;
+        let status = Command::new("python3")
+            .arg(&self.gencorpus)
+            .args(["--n", &n.to_string(), "--seed", "1"])
+            .stdout(Stdio::from(out))
+            .status()
+            .context("running python3")?;
+        if !status.success() {
+            bail!("gencorpus.py failed: {status}");
+        }
+        std::fs::rename(&tmp, &path)?;
+        Ok(path)
+    }
+
+    fn fresh_dir(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let dir = self.work_dir.join(name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        Ok(dir)
+    }
+}
+
+pub fn run(_ctx: &Ctx, what: BenchCommand) -> Result<ExitCode, Failure> {
+    match what {
+        BenchCommand::Parse { rounds } => parse(rounds.max(1)),
+        BenchCommand::Import { n, corpus } => import(n, &corpus),
+    }
+}
+
+fn parse(rounds: usize) -> Result<ExitCode, Failure> {
+    let mut times = Vec::with_capacity(rounds);
+    let mut projects = 0;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        projects = 0;
+        for (name, bytes) in BUNDLED_PAGES {
+            let page =
+                watwerkt_import::parse_page(name, bytes).map_err(|e| Failure::Data(e.into()))?;
+            projects += page.projects.len();
+        }
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let bytes: usize = BUNDLED_PAGES.iter().map(|(_, b)| b.len()).sum();
+    println!(
+        "parse of the bundled catalogue: {} pages, {bytes} bytes, {projects} projects",
+        BUNDLED_PAGES.len()
+    );
+    println!(
+        "  {rounds} rounds: min {:.3} ms, median {:.3} ms, max {:.3} ms",
+        times[0],
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
+    let corpus = args.corpus(n)?;
+    let size = std::fs::metadata(&corpus)?.len();
+    let dir = args.fresh_dir("import-store")?;
+    let catalog = Catalog::open(&dir).map_err(catalog_failure)?;
+    let start = Instant::now();
+    let outcome = catalog
+        .import(std::slice::from_ref(&corpus), &|_| {})
+        .map_err(catalog_failure)?;
+    let total = start.elapsed().as_secs_f64();
+    let records = outcome.inserted + outcome.updated + outcome.unchanged;
+    println!(
+        "bulk import of {} ({records} records, {:.0} MB) into an empty store",
+        corpus.display(),
+        size as f64 / 1e6
+    );
+    println!(
+        "  store (parse + one transaction): {:>8.2} s  {:>9.0} records/s",
+        outcome.store_seconds,
+        records as f64 / outcome.store_seconds
+    );
+    println!(
+        "  total:                           {:>8.2} s  {:>9.0} records/s",
+        total,
+        records as f64 / total
+    );
+    match peak_memory_mb() {
+        Some(mb) => println!("  peak memory (VmHWM of this process): {mb:.0} MB"),
+        None => println!("  peak memory: /proc/self/status not readable here"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Peak resident memory of this process so far, from Linux's /proc.
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

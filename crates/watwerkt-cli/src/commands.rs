@@ -1,0 +1,319 @@
+//! The subcommands: each opens the catalogue, does one job, and prints text or `--json`.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde::Serialize;
+use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome};
+use watwerkt_domain::record::ProjectRecord;
+use watwerkt_domain::{Project, Theme};
+use watwerkt_import::{QualityReport, Severity};
+
+use crate::progress;
+use crate::{ExportFormat, Failure};
+
+pub struct Ctx {
+    pub data_dir: PathBuf,
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Opens the catalogue, importing the bundled pages into a new data directory first.
+    pub fn catalog(&self) -> Result<Catalog, Failure> {
+        let catalog = Catalog::open(&self.data_dir).map_err(catalog_failure)?;
+        if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)? {
+            if !self.json {
+                eprintln!(
+                    "watwerkt: new data directory {}; loaded the bundled catalogue",
+                    self.data_dir.display()
+                );
+                eprint!("{}", import_text(&outcome));
+            }
+        }
+        Ok(catalog)
+    }
+}
+
+pub fn catalog_failure(e: CatalogError) -> Failure {
+    if e.is_data_error() {
+        Failure::Data(e.into())
+    } else {
+        Failure::Other(e.into())
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let catalog = Catalog::open(&ctx.data_dir).map_err(catalog_failure)?;
+    let pb = progress::bar("importing", true);
+    let outcome = catalog.import(paths, &progress::reporter(&pb));
+    pb.finish_and_clear();
+    let outcome = outcome.map_err(catalog_failure)?;
+    if ctx.json {
+        print_json(&outcome)?;
+    } else {
+        print!("{}", import_text(&outcome));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The human summary of an import: files, counts, the data-quality report.
+pub fn import_text(o: &ImportOutcome) -> String {
+    let mut s = String::new();
+    let projects: u64 = o.files.iter().map(|f| f.projects).sum();
+    s.push_str(&format!(
+        "imported {} file(s): {projects} project entries ({} new, {} changed, {} unchanged); store generation {}\n",
+        o.files.len(),
+        o.inserted,
+        o.updated,
+        o.unchanged,
+        o.generation
+    ));
+    for f in &o.files {
+        s.push_str(&format!(
+            "  {:<40} {:<16} {:>7} projects\n",
+            f.file, f.format, f.projects
+        ));
+    }
+    s.push_str(&report_text(&o.report));
+    s
+}
+
+fn report_text(r: &QualityReport) -> String {
+    let repaired = r
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Repaired)
+        .count();
+    let suspect = r.issues.len() - repaired;
+    let mut s = format!(
+        "data-quality report: {} issue(s): {repaired} repaired, {suspect} suspect\n",
+        r.issues.len()
+    );
+    for line in r.to_string().lines() {
+        s.push_str("  ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    s
+}
+
+pub fn export(ctx: &Ctx, format: ExportFormat, output: Option<&Path>) -> Result<ExitCode, Failure> {
+    let catalog = ctx.catalog()?;
+    match output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            write_export(&catalog, format, &mut out)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            // Written beside the target and renamed, so a failed export never leaves half a file.
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("creating a file in {}", dir.display()))?;
+            {
+                let mut out = BufWriter::new(tmp.as_file_mut());
+                write_export(&catalog, format, &mut out)?;
+                out.flush()?;
+            }
+            tmp.persist(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_export(
+    catalog: &Catalog,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let store = catalog.store();
+    match format {
+        ExportFormat::Jsonl => {
+            store.for_each_project(&mut |p| {
+                write_jsonl_line(out, &p).map_err(|e| watwerkt_store::StoreError::Backend {
+                    op: "writing the export",
+                    message: e.to_string(),
+                })
+            })?;
+        }
+        ExportFormat::Json => {
+            #[derive(Serialize)]
+            struct Whole {
+                programme: watwerkt_domain::Programme,
+                projects: Vec<ProjectRecord>,
+            }
+            let mut projects = Vec::new();
+            store.for_each_project(&mut |p| {
+                projects.push(ProjectRecord::from(&p));
+                Ok(())
+            })?;
+            let whole = Whole {
+                programme: catalog.programme().map_err(catalog_failure)?,
+                projects,
+            };
+            serde_json::to_writer_pretty(&mut *out, &whole)?;
+            writeln!(out)?;
+        }
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(CSV_HEADER)?;
+            let mut failed = None;
+            store.for_each_project(&mut |p| {
+                if let Err(e) = w.write_record(csv_row(&p)) {
+                    failed = Some(e);
+                }
+                Ok(())
+            })?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn write_jsonl_line(out: &mut dyn Write, p: &Project) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &ProjectRecord::from(p))?;
+    out.write_all(b"\n")
+}
+
+const CSV_HEADER: [&str; 19] = [
+    "project_number",
+    "title",
+    "teaser",
+    "question",
+    "method",
+    "outcome",
+    "products",
+    "municipalities",
+    "organisations",
+    "theme",
+    "status",
+    "start",
+    "duration_months",
+    "full_title",
+    "outcome_kind",
+    "products_heading",
+    "lead_researcher",
+    "end",
+    "sources",
+];
+
+/// One CSV row; list fields are joined with "; " (no name in the catalogue contains one).
+fn csv_row(p: &Project) -> Vec<String> {
+    let r = ProjectRecord::from(p);
+    let opt = |o: Option<String>| o.unwrap_or_default();
+    vec![
+        r.project_number,
+        r.title,
+        opt(r.teaser),
+        r.question,
+        r.method,
+        r.outcome,
+        r.products.join("; "),
+        r.municipalities.join("; "),
+        r.organisations.join("; "),
+        r.theme,
+        opt(r.status),
+        opt(r.start),
+        r.duration_months.map(|d| d.to_string()).unwrap_or_default(),
+        opt(r.full_title),
+        opt(r.outcome_kind),
+        opt(r.products_heading),
+        opt(r.lead_researcher),
+        opt(r.end),
+        r.sources
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    ]
+}
+
+pub fn check(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let report = if paths.is_empty() {
+        let catalog = ctx.catalog()?;
+        catalog
+            .last_report()
+            .map_err(catalog_failure)?
+            .unwrap_or_default()
+    } else {
+        Catalog::dry_run(paths).map_err(catalog_failure)?.report
+    };
+    if ctx.json {
+        print_json(&report)?;
+    } else {
+        print!("{}", report_text(&report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    pub total: u64,
+    pub themes: BTreeMap<String, u64>,
+    pub status: BTreeMap<String, u64>,
+    pub start_years: BTreeMap<String, u64>,
+}
+
+pub fn stats(ctx: &Ctx) -> Result<ExitCode, Failure> {
+    let catalog = ctx.catalog()?;
+    let stats = collect_stats(&catalog)?;
+    if ctx.json {
+        print_json(&stats)?;
+    } else {
+        print!("{}", stats_text(&stats));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn collect_stats(catalog: &Catalog) -> Result<Stats, Failure> {
+    let mut s = Stats::default();
+    for t in Theme::ALL {
+        s.themes.insert(t.name().to_owned(), 0);
+    }
+    catalog.store().for_each_project(&mut |p| {
+        s.total += 1;
+        *s.themes.entry(p.theme.name().to_owned()).or_default() += 1;
+        let status = p.status.map_or("onbekend", |st| st.name());
+        *s.status.entry(status.to_owned()).or_default() += 1;
+        let year = p
+            .start
+            .map_or_else(|| "onbekend".to_owned(), |d| d.get_year().to_string());
+        *s.start_years.entry(year).or_default() += 1;
+        Ok(())
+    })?;
+    Ok(s)
+}
+
+pub fn stats_text(s: &Stats) -> String {
+    let mut out = format!("{} projects\n", s.total);
+    for (title, map) in [
+        ("theme", &s.themes),
+        ("status", &s.status),
+        ("start year", &s.start_years),
+    ] {
+        out.push_str(&format!("\nper {title}:\n"));
+        for (k, v) in map {
+            out.push_str(&format!("  {v:>7}  {k}\n"));
+        }
+    }
+    out
+}

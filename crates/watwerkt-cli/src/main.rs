@@ -1,0 +1,144 @@
+//! The `watwerkt` command: one binary for importing, inspecting, searching and serving a
+//! research-programme catalogue. Exit codes: 0 ok, 1 data errors, 2 usage errors.
+
+mod bench;
+mod commands;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Import, search and serve the "Vakkundig aan het werk" project catalogue.
+#[derive(Debug, Parser)]
+#[command(name = "watwerkt", version, about, long_about = None)]
+struct Cli {
+    /// Where the store and search index live. Default: the platform's data directory
+    /// (on Linux ~/.local/share/watwerkt).
+    #[arg(long, global = true, env = "WATWERKT_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import catalogue pages (text or HTML) or JSON Lines; the format is detected by content.
+    /// All files of one call are imported in one transaction: all succeed or nothing is written.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Write the whole store to standard output (or --output).
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Print the data-quality report: of the given files (nothing is written), or of the last import.
+    Check {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Counts of projects per theme, status and start year.
+    Stats,
+    /// Benchmarks: parse time of the bundled pages, bulk import throughput and memory.
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+/// An error with the exit code it deserves.
+pub enum Failure {
+    /// Bad input data: exit 1.
+    Data(anyhow::Error),
+    /// Bad use of the command: exit 2.
+    Usage(String),
+    /// Anything else (I/O, database): exit 1 as well, but reported as an internal problem.
+    Other(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WATWERKT_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let data_dir = match cli
+        .data_dir
+        .clone()
+        .map(Ok)
+        .unwrap_or_else(default_data_dir)
+    {
+        Ok(d) => d,
+        Err(e) => return report(Failure::Usage(e)),
+    };
+    let ctx = commands::Ctx {
+        data_dir,
+        json: cli.json,
+    };
+    let result = match cli.command {
+        Command::Import { paths } => commands::import(&ctx, &paths),
+        Command::Export { format, output } => commands::export(&ctx, format, output.as_deref()),
+        Command::Check { paths } => commands::check(&ctx, &paths),
+        Command::Stats => commands::stats(&ctx),
+        Command::Bench { what } => bench::run(&ctx, what),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => report(f),
+    }
+}
+
+fn report(f: Failure) -> ExitCode {
+    match f {
+        Failure::Data(e) => {
+            eprintln!("error: {e:#}");
+            eprintln!("nothing was written");
+            ExitCode::from(1)
+        }
+        Failure::Usage(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Failure::Other(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn default_data_dir() -> Result<PathBuf, String> {
+    directories::ProjectDirs::from("nl", "watwerkt", "watwerkt")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            "no home directory to put the data in; pass --data-dir DIR or set WATWERKT_DATA_DIR"
+                .into()
+        })
+}

@@ -1,0 +1,323 @@
+//! Black-box tests of the `watwerkt` binary: imports, exports, bad input, crash safety.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_watwerkt")
+}
+
+fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/seeds")
+}
+
+fn seed_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// One data directory and the binary run against it.
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        c.arg("--data-dir").arg(self.data()).args(args);
+        c.env_remove("WATWERKT_DATA_DIR");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "watwerkt {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn import(&self, paths: &[PathBuf]) -> Output {
+        let mut c = self.cmd(&["import"]);
+        c.args(paths);
+        c.output().unwrap()
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn export(&self) -> String {
+        self.ok(&["export", "--format", "jsonl"])
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_of_the_seeds_gives_fifty_projects_and_a_report() {
+    let cli = Cli::new();
+    let out = cli.import(&seed_files());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("50 new"), "{text}");
+    assert!(text.contains("data-quality report"), "{text}");
+    assert!(
+        text.contains("Heurnen"),
+        "the unknown municipality is reported: {text}"
+    );
+
+    let stats: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
+    assert_eq!(stats["total"], 50);
+    assert_eq!(
+        stats["themes"]["Vergunninghouders"].as_u64().unwrap() > 0,
+        true
+    );
+    let lines = cli.export();
+    assert_eq!(lines.lines().count(), 50);
+}
+
+#[test]
+fn a_new_data_directory_gets_the_bundled_catalogue() {
+    let cli = Cli::new();
+    let stats: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
+    assert_eq!(stats["total"], 50);
+}
+
+#[test]
+fn reimporting_changes_nothing() {
+    let cli = Cli::new();
+    cli.import(&seed_files());
+    let out = cli
+        .cmd(&["--json", "import"])
+        .args(seed_files())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["inserted"], 0);
+    assert_eq!(v["updated"], 0);
+    assert_eq!(v["unchanged"], 50);
+    assert_eq!(v["generation"], 1);
+}
+
+#[test]
+fn export_import_export_is_byte_identical() {
+    let a = Cli::new();
+    let first = a.export();
+    let b = Cli::new();
+    let file = b.file("export.jsonl", first.as_bytes());
+    let out = b.import(&[file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(b.export(), first);
+    // The other formats carry the same projects.
+    let csv = b.ok(&["export", "--format", "csv"]);
+    assert_eq!(
+        csv.lines().next().unwrap().split(',').next(),
+        Some("project_number")
+    );
+    let json: Value = serde_json::from_str(&b.ok(&["export", "--format", "json"])).unwrap();
+    assert_eq!(json["projects"].as_array().unwrap().len(), 50);
+}
+
+#[test]
+fn a_changed_entry_updates_and_keeps_a_revision() {
+    let cli = Cli::new();
+    let export = cli.export();
+    let changed = export.replacen("\"Afgerond\"", "\"Lopend\"", 1);
+    let file = cli.file("changed.jsonl", changed.as_bytes());
+    let out = cli.cmd(&["--json", "import"]).arg(&file).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["updated"], 1, "{v}");
+    assert_eq!(v["unchanged"], 49);
+}
+
+/// Every bad file: exit 1, an error naming the file (and line where there is one), and the
+/// store exactly as before.
+#[test]
+fn bad_input_is_refused_with_a_specific_error_and_nothing_written() {
+    let cli = Cli::new();
+    let before = cli.export();
+    let good_line = before.lines().next().unwrap().to_owned();
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        (
+            "binary.txt",
+            vec![0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0, 0],
+            vec!["binary.txt"],
+        ),
+        (
+            "latin1.txt",
+            b"Lees meer over project Caf\xe9\n".to_vec(),
+            vec!["latin1.txt", "UTF-8"],
+        ),
+        ("empty.txt", Vec::new(), vec!["empty.txt", "empty"]),
+        (
+            "broken.jsonl",
+            format!("{good_line}\n{{\"project_number\": \"123456789\", \"title\": \n").into_bytes(),
+            vec!["broken.jsonl:2"],
+        ),
+        (
+            "wrongtype.jsonl",
+            format!("{good_line}\n{}\n", with_string_duration(&good_line)).into_bytes(),
+            vec!["wrongtype.jsonl:2"],
+        ),
+        (
+            "month.txt",
+            std::fs::read_to_string(seeds_dir().join("001_4cf2a7037aa6f8f4.txt"))
+                .unwrap()
+                .replacen("juni 2016, 6 maanden", "juin 2016, 6 maanden", 1)
+                .into_bytes(),
+            vec!["month.txt:", "juin"],
+        ),
+    ];
+    for (name, bytes, needles) in cases {
+        // A good file in the same call must not be written either.
+        let good = cli.file("good.jsonl", changed_project(&good_line).as_bytes());
+        let bad = cli.file(name, &bytes);
+        let out = cli.import(&[good, bad]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        for n in needles {
+            assert!(err.contains(n), "{name}: error should mention {n:?}: {err}");
+        }
+        assert_eq!(cli.export(), before, "{name}: the store changed");
+    }
+}
+
+fn with_string_duration(line: &str) -> String {
+    let mut v: Value = serde_json::from_str(line).unwrap();
+    v["duration_months"] = Value::String("24".into());
+    v.to_string()
+}
+
+fn changed_project(line: &str) -> String {
+    let mut v: Value = serde_json::from_str(line).unwrap();
+    v["title"] = Value::String("Gewijzigd".into());
+    format!("{v}\n")
+}
+
+#[test]
+fn an_oversized_page_is_refused() {
+    let cli = Cli::new();
+    let before = cli.export();
+    let mut page = std::fs::read_to_string(seeds_dir().join("001_4cf2a7037aa6f8f4.txt")).unwrap();
+    while (page.len() as u64) <= watwerkt_import::MAX_PAGE_BYTES {
+        page.push_str(&page.clone());
+    }
+    let file = cli.file("huge.txt", page.as_bytes());
+    let out = cli.import(&[file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("huge.txt"), "{}", stderr(&out));
+    assert_eq!(cli.export(), before);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cli = Cli::new();
+    assert_eq!(cli.run(&["import"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(cli.run(&["stats", "--unknown-flag"]).status.code(), Some(2));
+    assert_eq!(
+        cli.run(&["export", "--format", "xml"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_prints_the_report_of_files_without_writing() {
+    let cli = Cli::new();
+    let out = cli
+        .cmd(&["--json", "check"])
+        .args(seed_files())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issues = v["issues"].as_array().unwrap();
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["message"].as_str().unwrap_or("").contains("Heurnen"))
+    );
+    assert!(
+        !cli.data().join("watwerkt.sqlite").exists(),
+        "check PATH must not create a store"
+    );
+}
+
+/// Synthetic JSONL big enough that an import is still running when it is killed.
+fn big_jsonl(n: usize) -> String {
+    let mut s = String::with_capacity(n * 700);
+    for i in 0..n {
+        s.push_str(&format!(
+            "{{\"project_number\": \"99{i:012}\", \"title\": \"Project {i} over schulden en werk\", \"teaser\": null, \"question\": \"Hoe helpen gemeenten mensen met schulden aan het werk? Vraag {i}.\", \"method\": \"Interviews en een literatuurstudie in {i} gemeenten.\", \"outcome\": \"Een handreiking voor klantmanagers.\", \"products\": [\"Factsheet {i}\"], \"municipalities\": [\"Zwolle\", \"Utrecht\"], \"organisations\": [\"Hogeschool Utrecht\"], \"theme\": \"Re-integratie\", \"status\": \"Lopend\", \"start\": \"2018-0{}\", \"duration_months\": 24}}\n",
+            i % 9 + 1
+        ));
+    }
+    s
+}
+
+#[test]
+fn kill_9_during_an_import_leaves_the_previous_state() {
+    let cli = Cli::new();
+    let before = cli.export();
+    let file = cli.file("big.jsonl", big_jsonl(400_000).as_bytes());
+    let mut child = cli
+        .cmd(&["import"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the transaction is demonstrably under way (uncommitted pages spilled to the WAL).
+    let wal = cli.data().join("watwerkt.sqlite-wal");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        if size > 4 << 20 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(Instant::now() < deadline, "import never started writing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        cli.export(),
+        before,
+        "a killed import must leave the previous state"
+    );
+    let stats: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
+    assert_eq!(stats["total"], 50);
+}
