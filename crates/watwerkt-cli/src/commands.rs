@@ -24,14 +24,14 @@ impl Ctx {
     /// Opens the catalogue, importing the bundled pages into a new data directory first.
     pub fn catalog(&self) -> Result<Catalog, Failure> {
         let catalog = Catalog::open(&self.data_dir).map_err(catalog_failure)?;
-        if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)? {
-            if !self.json {
-                eprintln!(
-                    "watwerkt: new data directory {}; loaded the bundled catalogue",
-                    self.data_dir.display()
-                );
-                eprint!("{}", import_text(&outcome));
-            }
+        if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)?
+            && !self.json
+        {
+            eprintln!(
+                "watwerkt: new data directory {}; loaded the bundled catalogue",
+                self.data_dir.display()
+            );
+            eprint!("{}", import_text(&outcome));
         }
         Ok(catalog)
     }
