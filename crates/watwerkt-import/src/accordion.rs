@@ -60,16 +60,17 @@ pub fn parse(
         .map(|(i, _)| i)
         .collect();
     let mut projects = Vec::new();
-    let mut outside: Vec<&Line> = lines[..starts.first().copied().unwrap_or(lines.len())]
+    let prefix: Vec<&Line> = lines[..starts.first().copied().unwrap_or(lines.len())]
         .iter()
         .collect();
+    let mut outside: Vec<&Line> = Vec::new();
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(lines.len());
         let (project, used) = parse_entry(file, &lines[start..end], report)?;
         projects.push(project);
         outside.extend(&lines[start + used..end]);
     }
-    let programme = theme_texts(&outside);
+    let programme = theme_texts(&prefix, &outside);
     Ok((projects, programme))
 }
 
@@ -500,16 +501,14 @@ pub(crate) fn is_prose(p: &str) -> bool {
     p.split(' ').count() >= 6 && p.ends_with(['.', '?', '!', '”', '’', '"', ')'])
 }
 
-/// The programme intro and each theme's introduction from the text around the entries. A theme's
-/// intro is the running text before "Onderstaande ZonMw-projecten sluiten aan op het thema X.";
-/// captions (short lines without punctuation), headings and lists are not part of it.
-fn theme_texts(lines: &[&Line]) -> Programme {
+fn paras_of(lines: &[&Line]) -> Vec<String> {
     let mut paras: Vec<String> = Vec::new();
     let mut cur: Vec<&Line> = Vec::new();
-    for l in lines.iter().copied().chain(std::iter::once(&Line {
+    let end = Line {
         no: 0,
         text: String::new(),
-    })) {
+    };
+    for l in lines.iter().copied().chain(std::iter::once(&end)) {
         if l.is_blank() || is_furniture(&l.text) {
             if !cur.is_empty() {
                 paras.push(paragraphs(cur.drain(..)));
@@ -518,10 +517,20 @@ fn theme_texts(lines: &[&Line]) -> Programme {
             cur.push(l);
         }
     }
+    paras
+}
+
+/// The programme intro (the page's first running text, before the entries) and each theme's
+/// introduction. A theme's intro is the running text before "Onderstaande ZonMw-projecten sluiten
+/// aan op het thema X."; captions (short lines without punctuation), headings and lists are not.
+fn theme_texts(prefix: &[&Line], rest: &[&Line]) -> Programme {
+    let head = paras_of(prefix);
+    let head_len = head.len();
+    let paras = head.into_iter().chain(paras_of(rest));
     let mut programme = Programme::default();
     let mut buffer: Vec<String> = Vec::new();
     let mut after_marker: Option<usize> = None;
-    for p in paras {
+    for (i, p) in paras.enumerate() {
         if let Some(c) = marker_re().captures(&p) {
             if let Some(theme) = Theme::from_name(&c[1]) {
                 programme.lines.push(ProgrammeLine {
@@ -547,7 +556,7 @@ fn theme_texts(lines: &[&Line]) -> Programme {
         if Theme::from_name(&p).is_some() || p.ends_with(':') || p.starts_with('•') {
             buffer.clear();
         } else if is_prose(&p) {
-            if programme.intro.is_none() {
+            if programme.intro.is_none() && i < head_len {
                 programme.intro = Some(p);
             } else {
                 buffer.push(p);

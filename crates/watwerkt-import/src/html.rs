@@ -79,11 +79,23 @@ pub fn to_lines(source: &str) -> Vec<Line> {
     let mut last_no = 1u32;
     for block in blocks {
         for text in block.split('\n').map(normalise).filter(|t| !t.is_empty()) {
-            let probe: String = text.chars().take(24).collect();
-            let probe = probe.split('&').next().unwrap_or("").trim();
-            if !probe.is_empty()
-                && let Some(pos) = source[offset..].find(probe)
-            {
+            // The block's start, or else its end (inline markup may split the start).
+            let head: String = text.chars().take(24).collect();
+            let tail: String = text
+                .chars()
+                .rev()
+                .take(20)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let found = [head, tail].into_iter().find_map(|probe| {
+                let probe = probe.split('&').next().unwrap_or("").trim().to_owned();
+                (!probe.is_empty())
+                    .then(|| source[offset..].find(&probe))
+                    .flatten()
+            });
+            if let Some(pos) = found {
                 offset += pos;
                 last_no = source[..offset].matches('\n').count() as u32 + 1;
             }

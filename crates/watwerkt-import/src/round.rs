@@ -58,9 +58,9 @@ pub fn parse(
         .filter(|(_, i)| number_re().is_match(&content[**i].text))
         .map(|(k, _)| k)
         .collect();
-    let mut projects = Vec::new();
+    // Each entry needs its three header lines, after the previous entry's anchor.
     for (n, &k) in anchors.iter().enumerate() {
-        if k < 3 {
+        if k < 3 || (n > 0 && k - 3 <= anchors[n - 1]) {
             return Err(ImportError::new(
                 file,
                 Some(content[nonblank[k]].no),
@@ -71,6 +71,9 @@ pub fn parse(
                 },
             ));
         }
+    }
+    let mut projects = Vec::new();
+    for (n, &k) in anchors.iter().enumerate() {
         let header = k - 3;
         let body_end = anchors
             .get(n + 1)
