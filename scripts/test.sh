@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# The test command (README): formatting, lints, unit and integration tests, real-browser tests.
-# Installs what it needs (Debian's chromium, the e2e npm packages) when missing.
+# The test command (README): formatting, lints, unit and integration tests (in one build profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +13,3 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
-
-step "browser tests (e2e/run.sh)"
-cargo build --locked -p watwerkt-cli
-e2e/run.sh target/debug/watwerkt

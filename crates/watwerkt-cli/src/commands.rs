@@ -27,11 +27,12 @@ impl Ctx {
         if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)?
             && !self.json
         {
+            let projects: u64 = outcome.files.iter().map(|f| f.projects).sum();
             eprintln!(
-                "watwerkt: new data directory {}; loaded the bundled catalogue",
-                self.data_dir.display()
+                "watwerkt: new data directory {}: loaded the bundled catalogue ({projects} projects, {} data-quality issues; `watwerkt check` lists them)",
+                self.data_dir.display(),
+                outcome.report.issues.len()
             );
-            eprint!("{}", import_text(&outcome));
         }
         Ok(catalog)
     }
