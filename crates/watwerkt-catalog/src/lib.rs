@@ -12,7 +12,8 @@ use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use watwerkt_domain::{Programme, Project, ProjectNumber};
@@ -26,6 +27,9 @@ pub use bundled::BUNDLED_PAGES;
 pub const STORE_FILE: &str = "watwerkt.sqlite";
 /// The data-quality report of the last import, as JSON.
 pub const REPORT_FILE: &str = "quality-report.json";
+
+/// Projects per message from the JSONL parser thread to the writer.
+const BATCH: usize = 512;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -107,7 +111,7 @@ impl Input<'_> {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + '_>, CatalogError> {
+    fn open(&self) -> Result<Box<dyn Read + Send + '_>, CatalogError> {
         match self {
             Input::File(p) => Ok(Box::new(File::open(p).map_err(io_err(p))?)),
             Input::Bundled(_, bytes) => Ok(Box::new(*bytes)),
@@ -273,18 +277,51 @@ impl Catalog {
                 let counter = CountingReader::new(input.open()?);
                 let bytes_read = counter.count.clone();
                 let mut n = 0u64;
-                for p in JsonlReader::new(&name, BufReader::with_capacity(1 << 20, counter)) {
-                    let p = p?;
-                    seen.check(&p, &mut report);
-                    tx.upsert_project(&p)?;
-                    n += 1;
-                    if n.is_multiple_of(4096) {
+                // Parsing runs on a second thread while this one writes, so the two overlap.
+                let (sender, receiver) =
+                    std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
+                let (seen_ref, report_ref) = (&mut seen, &mut report);
+                let file = name.clone();
+                std::thread::scope(|s| -> Result<(), CatalogError> {
+                    s.spawn(move || {
+                        let mut batch = Vec::with_capacity(BATCH);
+                        for p in JsonlReader::new(&file, BufReader::with_capacity(1 << 20, counter))
+                        {
+                            match p {
+                                Ok(p) => {
+                                    seen_ref.check(&p, report_ref);
+                                    batch.push(p);
+                                    if batch.len() == BATCH
+                                        && sender
+                                            .send(Ok(std::mem::replace(
+                                                &mut batch,
+                                                Vec::with_capacity(BATCH),
+                                            )))
+                                            .is_err()
+                                    {
+                                        return;
+                                    }
+                                }
+                                Err(e) => {
+                                    let _ = sender.send(Err(e));
+                                    return;
+                                }
+                            }
+                        }
+                        let _ = sender.send(Ok(batch));
+                    });
+                    for batch in receiver {
+                        for p in &batch? {
+                            tx.upsert_project(p)?;
+                            n += 1;
+                        }
                         progress(Progress {
-                            done: done + bytes_read.get(),
+                            done: done + bytes_read.load(Ordering::Relaxed),
                             total,
                         });
                     }
-                }
+                    Ok(())
+                })?;
                 done += input.len()?;
                 progress(Progress { done, total });
                 files.push(FileSummary {
@@ -466,7 +503,7 @@ fn content_hash(p: &Project) -> u64 {
 /// Counts bytes read, for the progress of a streamed file.
 struct CountingReader<R> {
     inner: R,
-    count: std::rc::Rc<std::cell::Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R> CountingReader<R> {
@@ -481,7 +518,7 @@ impl<R> CountingReader<R> {
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }

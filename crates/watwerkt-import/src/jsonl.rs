@@ -34,23 +34,32 @@ impl<R: BufRead> JsonlReader<R> {
     }
 
     fn parse_line(&self) -> Result<Project, ImportError> {
-        let mut de = serde_json::Deserializer::from_str(self.buf.trim_end());
-        let record: ProjectRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.to_string();
-            // A missing key is reported at the record level; name the key itself.
-            let field = field_of(&message).or_else(|| (path != ".").then_some(path));
-            ImportError::new(
-                &self.file,
-                Some(self.line),
-                field.as_deref(),
-                ImportErrorKind::Json {
-                    message,
-                    column: inner.column(),
-                },
-            )
-        })?;
+        let line = self.buf.trim_end();
+        // The fast path parses directly; only a failing line is parsed again to name its field.
+        let record: ProjectRecord = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_str(line);
+                let e = match serde_path_to_error::deserialize::<_, ProjectRecord>(&mut de) {
+                    Ok(_) => unreachable!("serde_json rejected the line a moment ago"),
+                    Err(e) => e,
+                };
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = inner.to_string();
+                // A missing key is reported at the record level; name the key itself.
+                let field = field_of(&message).or_else(|| (path != ".").then_some(path));
+                return Err(ImportError::new(
+                    &self.file,
+                    Some(self.line),
+                    field.as_deref(),
+                    ImportErrorKind::Json {
+                        message,
+                        column: inner.column(),
+                    },
+                ));
+            }
+        };
         let mut project = Project::try_from(record).map_err(|e| {
             ImportError::new(
                 &self.file,

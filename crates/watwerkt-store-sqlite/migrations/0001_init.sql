@@ -15,7 +15,6 @@ CREATE TABLE projects (
     start               TEXT,
     changed_generation  INTEGER NOT NULL
 );
-CREATE INDEX projects_changed ON projects (changed_generation);
 
 CREATE TABLE revisions (
     number                  TEXT NOT NULL REFERENCES projects (number),
