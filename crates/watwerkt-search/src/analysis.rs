@@ -1,0 +1,339 @@
+//! Dutch text analysis: words are lower-cased and folded ("cliënten" → "clienten"), stemmed with
+//! the classic Dutch Porter stemmer (which, unlike Kraaij-Pohlmann, keeps "ge-": gemeente →
+//! "gemeent", not "meen"), hyphenated words are indexed both split and joined ("re-integratie" →
+//! "re", "integratie", "reintegratie"), and compounds are split with a dictionary while the whole
+//! word is kept ("schuldhulpverlening" → itself plus "schuld", "hulpverlening", "hulp", "verlening").
+
+use std::collections::HashSet;
+
+use frostem::{Algorithm, Stemmer};
+
+/// What a token is, so that ranking can weigh whole words above compound parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word as written.
+    Word,
+    /// A hyphenated word written without its hyphens.
+    Joined,
+    /// A dictionary part of a compound word.
+    Part,
+}
+
+/// An index or query term with its place in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The stem of the folded word: what is matched.
+    pub term: String,
+    /// Word position (parts and joined forms share the position of their word).
+    pub position: u32,
+    /// Byte offsets of the word in the original text, for highlighting.
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+/// Shortest compound part; shorter pieces ("ge", "ver") split words at random.
+const MIN_PART: usize = 4;
+/// Only words this long are tried as compounds.
+const MIN_COMPOUND: usize = 2 * MIN_PART;
+
+/// Analyses Dutch text into tokens. Cheap to share between threads.
+#[derive(Clone)]
+pub struct Analyzer {
+    stemmer: Stemmer,
+    /// Folded words known to stand alone, for decompounding.
+    lexicon: HashSet<String>,
+}
+
+impl Analyzer {
+    /// An analyzer whose compound dictionary holds `words` (folded on the way in).
+    pub fn new(words: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        let lexicon = words
+            .into_iter()
+            .map(|w| fold(w.as_ref()))
+            .filter(|w| w.chars().count() >= MIN_PART)
+            .collect();
+        Self {
+            stemmer: Stemmer::new(Algorithm::DutchPorter),
+            lexicon,
+        }
+    }
+
+    /// Adds the words of a text to the compound dictionary (the corpus teaches it its vocabulary).
+    pub fn learn(&mut self, text: &str) {
+        for (_, _, word) in words(text) {
+            let f = fold(word);
+            if f.chars().count() >= MIN_PART && f.chars().all(char::is_alphabetic) {
+                self.lexicon.insert(f);
+            }
+        }
+    }
+
+    pub fn knows(&self, folded: &str) -> bool {
+        self.lexicon.contains(folded)
+    }
+
+    /// The stem of one folded word.
+    pub fn stem(&self, folded: &str) -> String {
+        self.stemmer.stem(folded).into_owned()
+    }
+
+    /// All tokens of a text, in order.
+    pub fn analyze(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut position = 0u32;
+        for (start, end, word) in words(text) {
+            let pieces: Vec<&str> = word
+                .split(['-', '\'', '’'])
+                .filter(|p| !p.is_empty())
+                .collect();
+            let first = position;
+            for piece in &pieces {
+                let f = fold(piece);
+                out.push(Token {
+                    term: self.stem(&f),
+                    position,
+                    start,
+                    end,
+                    kind: TokenKind::Word,
+                });
+                for part in self.split_compound(&f) {
+                    out.push(Token {
+                        term: self.stem(&part),
+                        position,
+                        start,
+                        end,
+                        kind: TokenKind::Part,
+                    });
+                }
+                position += 1;
+            }
+            if pieces.len() > 1 {
+                let joined = fold(&pieces.concat());
+                out.push(Token {
+                    term: self.stem(&joined),
+                    position: first,
+                    start,
+                    end,
+                    kind: TokenKind::Joined,
+                });
+            }
+        }
+        out
+    }
+
+    /// The dictionary parts of a compound (all levels), or nothing for a plain word. A part may be
+    /// followed by a linking "s", "e" or "en" ("werkgever-s-dienstverlening").
+    pub fn split_compound(&self, folded: &str) -> Vec<String> {
+        let chars: Vec<char> = folded.chars().collect();
+        if chars.len() < MIN_COMPOUND || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        let mut parts = Vec::new();
+        self.collect_parts(&chars, &mut parts, 0);
+        parts.retain(|p| p != folded);
+        parts.dedup();
+        parts
+    }
+
+    fn collect_parts(&self, word: &[char], out: &mut Vec<String>, depth: u8) {
+        if depth > 3 {
+            return;
+        }
+        if let Some((head, tail)) = self.best_split(word) {
+            let head_s: String = head.iter().collect();
+            let tail_s: String = tail.iter().collect();
+            out.push(head_s);
+            out.push(tail_s);
+            self.collect_parts(head, out, depth + 1);
+            self.collect_parts(tail, out, depth + 1);
+        }
+    }
+
+    /// The split with the longest known head whose rest is a known word or itself splittable.
+    fn best_split<'a>(&self, word: &'a [char]) -> Option<(&'a [char], &'a [char])> {
+        for cut in (MIN_PART..=word.len().saturating_sub(MIN_PART)).rev() {
+            let head = &word[..cut];
+            if !self.lexicon.contains(&head.iter().collect::<String>()) {
+                continue;
+            }
+            for link in [0usize, 1, 2] {
+                let rest = &word[cut..];
+                let linker: String = rest.iter().take(link).collect();
+                if link > 0 && !matches!(linker.as_str(), "s" | "e" | "en") {
+                    continue;
+                }
+                let tail = &rest[link..];
+                if tail.len() < MIN_PART {
+                    continue;
+                }
+                let tail_s: String = tail.iter().collect();
+                if self.lexicon.contains(&tail_s)
+                    || (tail.len() >= MIN_COMPOUND && self.best_split(tail).is_some())
+                {
+                    return Some((head, tail));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Lower-cases and removes diacritics: "Cliënten" → "clienten", "coöperatieve" → "cooperatieve".
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        })
+        .collect()
+}
+
+/// Words with their byte offsets: letters and digits, with inner hyphens and apostrophes kept.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let bytes_end = text.len();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let inner_joiner = matches!(c, '-' | '\'' | '’')
+            && start.is_some()
+            && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner_joiner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((s, i, &text[s..i]));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, bytes_end, &text[s..]));
+    }
+    out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(a: &Analyzer, text: &str, kind: TokenKind) -> Vec<String> {
+        a.analyze(text)
+            .into_iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.term)
+            .collect()
+    }
+
+    #[test]
+    fn the_ge_prefix_survives_stemming() {
+        let a = Analyzer::new(Vec::<String>::new());
+        for (word, stem) in [
+            ("gemeente", "gemeent"),
+            ("gemeenten", "gemeent"),
+            ("gezondheid", "gezond"),
+            ("gebruikers", "gebruiker"),
+            ("woningen", "woning"),
+            ("schulden", "schuld"),
+            ("jongeren", "jonger"),
+        ] {
+            assert_eq!(a.stem(word), stem, "{word}");
+        }
+        assert_eq!(a.stem("schuld"), a.stem("schulden"));
+    }
+
+    #[test]
+    fn diacritics_fold() {
+        let a = Analyzer::new(Vec::<String>::new());
+        assert_eq!(
+            terms(&a, "Cliënten", TokenKind::Word),
+            terms(&a, "clienten", TokenKind::Word)
+        );
+        assert_eq!(
+            terms(&a, "Piëzomethodiek", TokenKind::Word),
+            terms(&a, "piezomethodiek", TokenKind::Word)
+        );
+        assert_eq!(fold("coöperatieve"), "cooperatieve");
+    }
+
+    #[test]
+    fn hyphenated_words_are_split_and_joined() {
+        let a = Analyzer::new(Vec::<String>::new());
+        let toks = a.analyze("re-integratie van 45-plussers");
+        let words: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.term.as_str())
+            .collect();
+        assert_eq!(words[0], "re");
+        assert!(
+            toks.iter()
+                .any(|t| t.kind == TokenKind::Joined && t.term == a.stem("reintegratie"))
+        );
+        assert!(
+            toks.iter()
+                .any(|t| t.kind == TokenKind::Joined && t.term == a.stem("45plussers"))
+        );
+        // Offsets point at the whole written word, for highlighting.
+        assert_eq!(
+            &"re-integratie van 45-plussers"[toks[0].start..toks[0].end],
+            "re-integratie"
+        );
+    }
+
+    #[test]
+    fn compounds_keep_the_word_and_add_their_parts() {
+        let a = Analyzer::new([
+            "schuld",
+            "schulden",
+            "hulp",
+            "verlening",
+            "hulpverlening",
+            "armoede",
+            "bestrijding",
+            "werkgever",
+            "werkgevers",
+            "dienst",
+            "dienstverlening",
+            "arbeid",
+            "markt",
+            "toeleiding",
+            "problematiek",
+        ]);
+        let parts = |w: &str| a.split_compound(w);
+        assert_eq!(
+            parts("schuldhulpverlening"),
+            ["schuld", "hulpverlening", "hulp", "verlening"]
+        );
+        assert_eq!(parts("armoedebestrijding"), ["armoede", "bestrijding"]);
+        assert_eq!(
+            parts("werkgeversdienstverlening")[..2],
+            ["werkgevers", "dienstverlening"]
+        );
+        assert!(parts("arbeidsmarkttoeleiding").contains(&"arbeid".to_owned()));
+        assert!(parts("schuldenproblematiek").contains(&"schulden".to_owned()));
+        assert!(parts("gemeente").is_empty());
+        let toks = a.analyze("schuldhulpverlening");
+        assert_eq!(toks[0].kind, TokenKind::Word);
+        assert!(
+            toks.iter()
+                .any(|t| t.kind == TokenKind::Part && t.term == a.stem("schulden"))
+        );
+    }
+
+    #[test]
+    fn learning_from_text_fills_the_dictionary() {
+        let mut a = Analyzer::new(Vec::<String>::new());
+        a.learn("Armoede is een probleem. De bestrijding ervan kost tijd.");
+        assert_eq!(
+            a.split_compound("armoedebestrijding"),
+            ["armoede", "bestrijding"]
+        );
+    }
+}
