@@ -1,10 +1,14 @@
-//! The Dutch search engine of watwerkt. This first part is the analysis: how Dutch text becomes
-//! index terms, so that "cliënten" finds "clienten", "schulden" finds "schuld" and
-//! "schuldhulpverlening", and "gemeente" does not collapse into "meen". The index, query language
-//! and facets build on it.
+//! The Dutch search engine of watwerkt: analysis (folding, stemming that keeps "ge-", compound
+//! splitting, synonyms), the query language of the search box, and a tantivy index with field
+//! weights, snippets and disjunctive facet counts. No HTTP in here.
 
 pub mod analysis;
+mod index;
+pub mod query;
 pub mod synonyms;
 
-pub use analysis::{Analyzer, Token};
+pub use analysis::{Analyzer, Token, TokenKind};
+pub use index::{
+    FACETS, FacetCount, Hit, Notice, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort,
+};
 pub use synonyms::{Synonyms, SynonymsError};
