@@ -1,9 +1,11 @@
-//! The catalogue as the rest of watwerkt sees it, and its one write path.
+//! The catalogue as the rest of watwerkt sees it: the store and the search index, kept in step.
 //!
-//! An import detects each file's format, parses every page first, then writes all projects in
-//! one store transaction (all files of one call succeed or none does). Derived data (the search
-//! index of a later issue) hangs off this write path and the store's generation number, so there
-//! is no second way to change projects.
+//! This is the one write path. An import detects each file's format, parses every page first,
+//! then writes all projects in one store transaction (all files of one call succeed or none
+//! does), commits, and only then updates the index and records the store generation it reflects.
+//! A crash between the commit and the index update leaves the index behind; [`Catalog::open`]
+//! notices and rebuilds it, so the index never shows a project the store does not have, nor
+//! misses one it has.
 
 mod bundled;
 
@@ -18,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_import::{Format, ImportError, JsonlReader, QualityIssue, QualityReport, Severity};
+use watwerkt_search::{SearchError, SearchIndex};
 use watwerkt_store::{Store, StoreError, WriteSummary};
 use watwerkt_store_sqlite::SqliteStore;
 
@@ -25,8 +28,14 @@ pub use bundled::BUNDLED_PAGES;
 
 /// File name of the SQLite store inside the data directory.
 pub const STORE_FILE: &str = "watwerkt.sqlite";
+/// Folder of the search index inside the data directory.
+pub const INDEX_DIR: &str = "index";
 /// The data-quality report of the last import, as JSON.
 pub const REPORT_FILE: &str = "quality-report.json";
+
+/// Above this many changed projects an import rebuilds the index from the store instead of
+/// updating it project by project (a rebuild streams; updates fetch each project).
+const REBUILD_THRESHOLD: usize = 20_000;
 
 /// Projects per message from the JSONL parser thread to the writer.
 const BATCH: usize = 512;
@@ -37,6 +46,8 @@ pub enum CatalogError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("search index: {0}")]
+    Search(#[from] SearchError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -77,6 +88,8 @@ pub struct ImportOutcome {
     pub report: QualityReport,
     /// Seconds spent parsing and writing the store transaction.
     pub store_seconds: f64,
+    /// Seconds spent bringing the search index in step afterwards.
+    pub index_seconds: f64,
 }
 
 /// Progress of a long operation: units done of a known total (bytes for imports, projects for
@@ -133,25 +146,49 @@ struct ParsedInput {
     programme: Option<Programme>,
 }
 
-/// The store of one data directory and the write path into it.
+/// The store and the index of one data directory.
 pub struct Catalog {
     data_dir: PathBuf,
     store: SqliteStore,
+    index: SearchIndex,
     /// Serialises writers of this process; other processes are held off by the store's lock.
     write: Mutex<()>,
 }
 
 impl Catalog {
-    /// Opens (creating if needed) the store in `data_dir`.
+    /// Opens (creating if needed) the store and index in `data_dir`, and rebuilds the index if it
+    /// is missing, corrupt or does not reflect the store's generation.
     #[tracing::instrument(skip_all, fields(data_dir = %data_dir.display()))]
     pub fn open(data_dir: &Path) -> Result<Catalog, CatalogError> {
+        Self::open_with_progress(data_dir, &|_| {})
+    }
+
+    /// As [`Catalog::open`], reporting the progress of an index rebuild.
+    pub fn open_with_progress(
+        data_dir: &Path,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Catalog, CatalogError> {
         std::fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
         let store = SqliteStore::open(&data_dir.join(STORE_FILE))?;
-        Ok(Catalog {
+        let index_dir = data_dir.join(INDEX_DIR);
+        let index = match SearchIndex::open(&index_dir) {
+            Ok(index) => index,
+            Err(e) => {
+                tracing::warn!(error = %e, "search index unreadable; rebuilding it from the store");
+                std::fs::remove_dir_all(&index_dir).map_err(io_err(&index_dir))?;
+                SearchIndex::open(&index_dir)?
+            }
+        };
+        let catalog = Catalog {
             data_dir: data_dir.to_owned(),
             store,
+            index,
             write: Mutex::new(()),
-        })
+        };
+        if !catalog.index_in_step()? {
+            catalog.reindex(progress)?;
+        }
+        Ok(catalog)
     }
 
     /// Opens the catalogue and, when the store has never been written, imports the bundled pages.
@@ -179,6 +216,84 @@ impl Catalog {
 
     pub fn store(&self) -> &dyn Store {
         &self.store
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Whether the index reflects exactly the store's current generation.
+    pub fn index_in_step(&self) -> Result<bool, CatalogError> {
+        Ok(self.index.generation() == Some(self.store.generation()?))
+    }
+
+    /// Rebuilds the index from the store; returns the number of projects indexed.
+    #[tracing::instrument(skip_all)]
+    pub fn reindex(&self, progress: &dyn Fn(Progress)) -> Result<u64, CatalogError> {
+        let _guard = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        self.rebuild_index(progress)
+    }
+
+    fn rebuild_index(&self, progress: &dyn Fn(Progress)) -> Result<u64, CatalogError> {
+        let generation = self.store.generation()?;
+        let total = self.store.count()?;
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Project, StoreError>>(1024);
+        // The store streams on a second thread while the index consumes, never holding the
+        // whole catalogue in memory.
+        std::thread::scope(|s| {
+            let store = &self.store;
+            s.spawn(move || {
+                let res = store.for_each_project(&mut |p| {
+                    sender.send(Ok(p)).map_err(|_| StoreError::Backend {
+                        op: "streaming projects to the index",
+                        message: "index builder stopped".into(),
+                    })
+                });
+                if let Err(e) = res {
+                    let _ = sender.send(Err(e));
+                }
+            });
+            let mut failed: Option<StoreError> = None;
+            let mut iter = std::iter::from_fn(|| match receiver.recv() {
+                Ok(Ok(p)) => Some(p),
+                Ok(Err(e)) => {
+                    failed = Some(e);
+                    None
+                }
+                Err(_) => None,
+            });
+            let built = self.index.rebuild(&mut iter, generation, &|n| {
+                progress(Progress { done: n, total })
+            });
+            drop(receiver);
+            if let Some(e) = failed {
+                return Err(CatalogError::Store(e));
+            }
+            built?;
+            progress(Progress { done: total, total });
+            Ok(total)
+        })
+    }
+
+    fn update_index(&self, changed: &[ProjectNumber], generation: u64) -> Result<(), CatalogError> {
+        if self.index.generation() == Some(generation) {
+            return Ok(());
+        }
+        // Project-by-project updates are only safe from the generation just before this write;
+        // otherwise another writer came between, and the index is rebuilt from the store.
+        let from_previous = self.index.generation().is_some_and(|g| g + 1 == generation);
+        if !from_previous || changed.len() > REBUILD_THRESHOLD {
+            self.rebuild_index(&|_| {})?;
+            return Ok(());
+        }
+        let mut projects = Vec::with_capacity(changed.len());
+        for n in changed {
+            if let Some(p) = self.store.project(n)? {
+                projects.push(p);
+            }
+        }
+        self.index.upsert(&projects, generation)?;
+        Ok(())
     }
 
     pub fn project(&self, number: &ProjectNumber) -> Result<Option<Project>, CatalogError> {
@@ -239,6 +354,7 @@ impl Catalog {
             generation: 0,
             report,
             store_seconds: 0.0,
+            index_seconds: 0.0,
         })
     }
 
@@ -341,8 +457,11 @@ impl Catalog {
                 files.push(page.summary);
             }
         }
+        let changed: Vec<ProjectNumber> = tx.changed().to_vec();
         let summary: WriteSummary = tx.commit()?;
         let store_seconds = started.elapsed().as_secs_f64();
+        self.update_index(&changed, summary.generation)?;
+        let index_seconds = started.elapsed().as_secs_f64() - store_seconds;
         self.save_report(&report)?;
         Ok(ImportOutcome {
             files,
@@ -352,6 +471,7 @@ impl Catalog {
             generation: summary.generation,
             report,
             store_seconds,
+            index_seconds,
         })
     }
 

@@ -11,9 +11,10 @@ use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome};
 use watwerkt_domain::record::ProjectRecord;
 use watwerkt_domain::{Project, Theme};
 use watwerkt_import::{QualityReport, Severity};
+use watwerkt_search::{FACETS, SearchRequest, Sort};
 
 use crate::progress;
-use crate::{ExportFormat, Failure};
+use crate::{ExportFormat, Failure, SortOrder};
 
 pub struct Ctx {
     pub data_dir: PathBuf,
@@ -23,7 +24,10 @@ pub struct Ctx {
 impl Ctx {
     /// Opens the catalogue, importing the bundled pages into a new data directory first.
     pub fn catalog(&self) -> Result<Catalog, Failure> {
-        let catalog = Catalog::open(&self.data_dir).map_err(catalog_failure)?;
+        let pb = progress::bar("indexing", false);
+        let catalog = Catalog::open_with_progress(&self.data_dir, &progress::reporter(&pb))
+            .map_err(catalog_failure)?;
+        pb.finish_and_clear();
         if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)?
             && !self.json
         {
@@ -317,4 +321,83 @@ pub fn stats_text(s: &Stats) -> String {
         }
     }
     out
+}
+
+pub fn search(
+    ctx: &Ctx,
+    query: &str,
+    filters: &[String],
+    limit: usize,
+    offset: usize,
+    sort: SortOrder,
+) -> Result<ExitCode, Failure> {
+    let mut parsed = Vec::new();
+    for f in filters {
+        let (k, v) = f.split_once('=').ok_or_else(|| {
+            Failure::Usage(format!(
+                "--filter {f:?}: expected FIELD=VALUE, e.g. theme=Vergunninghouders"
+            ))
+        })?;
+        let k = k.trim();
+        if !FACETS.contains(&k) {
+            return Err(Failure::Usage(format!(
+                "--filter {f:?}: unknown field {k:?}; expected one of {}",
+                FACETS.join(", ")
+            )));
+        }
+        parsed.push((k.to_owned(), v.trim().to_owned()));
+    }
+    let catalog = ctx.catalog()?;
+    let req = SearchRequest {
+        query: query.to_owned(),
+        filters: parsed,
+        limit,
+        offset,
+        sort: match sort {
+            SortOrder::Relevance => Sort::Relevance,
+            SortOrder::Newest => Sort::Newest,
+        },
+    };
+    let res = catalog.index().search(&req)?;
+    if ctx.json {
+        print_json(&res)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(n) = &res.redirect {
+        println!("project {n}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(n) = &res.notice {
+        println!("{}", n.message_nl());
+    }
+    println!("{} result(s)", res.total);
+    for h in &res.hits {
+        println!("  {:<16} {:>7.2}  {}", h.project_number, h.score, h.title);
+    }
+    for (name, counts) in &res.facets {
+        let top: Vec<String> = counts
+            .iter()
+            .take(6)
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        if !top.is_empty() {
+            println!("{name}: {}", top.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reindex(ctx: &Ctx) -> Result<ExitCode, Failure> {
+    let catalog = Catalog::open(&ctx.data_dir).map_err(catalog_failure)?;
+    let pb = progress::bar("indexing", false);
+    let n = catalog
+        .reindex(&progress::reporter(&pb))
+        .map_err(catalog_failure)?;
+    pb.finish_and_clear();
+    if ctx.json {
+        print_json(&serde_json::json!({ "indexed": n }))?;
+    } else {
+        println!("indexed {n} projects");
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -50,11 +50,35 @@ enum Command {
     },
     /// Counts of projects per theme, status and start year.
     Stats,
+    /// Search the catalogue.
+    Search {
+        /// Words (all must match), "exact phrases", -exclusions, OR, and field filters such as
+        /// gemeente:Rotterdam, thema:vergunninghouders, status:afgerond, jaar:2017.
+        query: String,
+        /// Facet filter, e.g. --filter theme=Vergunninghouders --filter status=Afgerond
+        /// (fields: theme, status, municipality, organisation, year, product_kind).
+        #[arg(long = "filter", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long, value_enum, default_value = "relevance")]
+        sort: SortOrder,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
     /// Benchmarks: parse time of the bundled pages, bulk import throughput and memory.
     Bench {
         #[command(subcommand)]
         what: bench::BenchCommand,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SortOrder {
+    Relevance,
+    Newest,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -108,6 +132,14 @@ fn main() -> ExitCode {
         Command::Export { format, output } => commands::export(&ctx, format, output.as_deref()),
         Command::Check { paths } => commands::check(&ctx, &paths),
         Command::Stats => commands::stats(&ctx),
+        Command::Search {
+            query,
+            filters,
+            limit,
+            offset,
+            sort,
+        } => commands::search(&ctx, &query, &filters, limit, offset, sort),
+        Command::Reindex => commands::reindex(&ctx),
         Command::Bench { what } => bench::run(&ctx, what),
     };
     match result {

@@ -108,6 +108,16 @@ fn a_new_data_directory_gets_the_bundled_catalogue() {
     let cli = Cli::new();
     let stats: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
     assert_eq!(stats["total"], 50);
+    // The index agrees with the store: no project of the killed import is found.
+    let v: Value =
+        serde_json::from_str(&cli.ok(&["--json", "search", "Project over schulden en werk"]))
+            .unwrap();
+    for hit in v["hits"].as_array().unwrap() {
+        assert!(
+            !hit["project_number"].as_str().unwrap().starts_with("99"),
+            "{hit}"
+        );
+    }
 }
 
 #[test]
@@ -243,9 +253,77 @@ fn usage_errors_exit_2() {
     assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(cli.run(&["stats", "--unknown-flag"]).status.code(), Some(2));
     assert_eq!(
+        cli.run(&["search", "werk", "--filter", "nonsense"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cli.run(&["search", "werk", "--filter", "colour=red"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
         cli.run(&["export", "--format", "xml"]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let cli = Cli::new();
+    let v: Value =
+        serde_json::from_str(&cli.ok(&["--json", "search", "schulden jongeren", "--limit", "5"]))
+            .unwrap();
+    assert_eq!(v["hits"][0]["project_number"], "535002003");
+    let hit = &v["hits"][0];
+    for key in ["project_number", "title", "score", "snippets"] {
+        assert!(hit.get(key).is_some(), "hit lacks {key}: {hit}");
+    }
+    for facet in [
+        "theme",
+        "status",
+        "municipality",
+        "organisation",
+        "year",
+        "product_kind",
+    ] {
+        assert!(
+            v["facets"].get(facet).is_some(),
+            "facets lack {facet}: {}",
+            v["facets"]
+        );
+    }
+    let filtered: Value = serde_json::from_str(&cli.ok(&[
+        "--json",
+        "search",
+        "werk",
+        "--filter",
+        "theme=Vergunninghouders",
+    ]))
+    .unwrap();
+    assert!(filtered["total"].as_u64().unwrap() <= 8);
+}
+
+#[test]
+fn the_index_follows_imports_and_is_rebuilt_when_missing() {
+    let cli = Cli::new();
+    let export = cli.export();
+    let line = export.lines().next().unwrap();
+    let mut v: Value = serde_json::from_str(line).unwrap();
+    v["project_number"] = Value::String("777777777".into());
+    v["title"] = Value::String("Zeppelinvaart voor werkzoekenden".into());
+    v["sources"] = Value::Array(vec![]);
+    let file = cli.file("new.jsonl", format!("{v}\n").as_bytes());
+    assert!(cli.import(&[file]).status.success());
+    let r: Value = serde_json::from_str(&cli.ok(&["--json", "search", "zeppelinvaart"])).unwrap();
+    assert_eq!(r["hits"][0]["project_number"], "777777777");
+    // A deleted index is detected and rebuilt from the store on the next command.
+    std::fs::remove_dir_all(cli.data().join("index")).unwrap();
+    let r: Value = serde_json::from_str(&cli.ok(&["--json", "search", "zeppelinvaart"])).unwrap();
+    assert_eq!(r["total"], 1);
+    assert!(cli.ok(&["reindex"]).contains("indexed 51 projects"));
 }
 
 #[test]
@@ -318,4 +396,14 @@ fn kill_9_during_an_import_leaves_the_previous_state() {
     );
     let stats: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
     assert_eq!(stats["total"], 50);
+    // The index agrees with the store: no project of the killed import is found.
+    let v: Value =
+        serde_json::from_str(&cli.ok(&["--json", "search", "Project over schulden en werk"]))
+            .unwrap();
+    for hit in v["hits"].as_array().unwrap() {
+        assert!(
+            !hit["project_number"].as_str().unwrap().starts_with("99"),
+            "{hit}"
+        );
+    }
 }
