@@ -80,6 +80,12 @@ impl Analyzer {
 
     /// All tokens of a text, in order.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
+        self.analyze_cached(text, &mut WordCache::default())
+    }
+
+    /// As [`Analyzer::analyze`], remembering each word's stem and parts in `cache`: words repeat
+    /// (Zipf), and stemming and decompounding dominate indexing time.
+    pub fn analyze_cached(&self, text: &str, cache: &mut WordCache) -> Vec<Token> {
         let mut out = Vec::new();
         let mut position = 0u32;
         for (start, end, word) in words(text) {
@@ -89,21 +95,19 @@ impl Analyzer {
                 .collect();
             let first = position;
             for piece in &pieces {
-                let f = fold(piece);
-                out.push(Token {
-                    term: self.stem(&f),
-                    position,
-                    start,
-                    end,
-                    kind: TokenKind::Word,
-                });
-                for part in self.split_compound(&f) {
+                let terms = cache.get_or_insert(piece, |w| self.word_terms(w));
+                for (i, term) in terms.iter().enumerate() {
+                    let kind = if i == 0 {
+                        TokenKind::Word
+                    } else {
+                        TokenKind::Part
+                    };
                     out.push(Token {
-                        term: self.stem(&part),
+                        term: term.clone(),
                         position,
                         start,
                         end,
-                        kind: TokenKind::Part,
+                        kind,
                     });
                 }
                 position += 1;
@@ -120,6 +124,14 @@ impl Analyzer {
             }
         }
         out
+    }
+
+    /// The stem of a word followed by the stems of its compound parts.
+    fn word_terms(&self, word: &str) -> Vec<String> {
+        let f = fold(word);
+        let mut terms = vec![self.stem(&f)];
+        terms.extend(self.split_compound(&f).iter().map(|p| self.stem(p)));
+        terms
     }
 
     /// The dictionary parts of a compound (all levels), or nothing for a plain word. A part may be
@@ -176,6 +188,26 @@ impl Analyzer {
             }
         }
         None
+    }
+}
+
+/// Remembered analyses of single words; cleared when it grows past a bound so memory stays flat.
+#[derive(Debug, Default, Clone)]
+pub struct WordCache {
+    map: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl WordCache {
+    const MAX_WORDS: usize = 200_000;
+
+    fn get_or_insert(&mut self, word: &str, make: impl FnOnce(&str) -> Vec<String>) -> &[String] {
+        if !self.map.contains_key(word) {
+            if self.map.len() >= Self::MAX_WORDS {
+                self.map.clear();
+            }
+            self.map.insert(word.to_owned(), make(word));
+        }
+        &self.map[word]
     }
 }
 

@@ -26,7 +26,7 @@ use tantivy::{
 };
 use watwerkt_domain::{Project, ProjectNumber};
 
-use crate::analysis::{Analyzer, TokenKind};
+use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::query::{Item, ParsedQuery, parse};
 use crate::synonyms::Synonyms;
 
@@ -162,6 +162,7 @@ struct NlTokenizer {
     analyzer: Arc<Analyzer>,
     parts: bool,
     tokens: Vec<TToken>,
+    cache: WordCache,
 }
 
 struct NlTokenStream<'a> {
@@ -189,7 +190,7 @@ impl Tokenizer for NlTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> NlTokenStream<'a> {
         self.tokens.clear();
-        for t in self.analyzer.analyze(text) {
+        for t in self.analyzer.analyze_cached(text, &mut self.cache) {
             if (t.kind == TokenKind::Part) == self.parts {
                 self.tokens.push(TToken {
                     offset_from: t.start,
@@ -310,6 +311,7 @@ impl SearchIndex {
                     analyzer: analyzer.clone(),
                     parts,
                     tokens: Vec::new(),
+                    cache: WordCache::default(),
                 }),
             );
         }
@@ -350,7 +352,7 @@ impl SearchIndex {
         progress: &dyn Fn(u64),
     ) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
-            self.index.writer(100_000_000).map_err(err(&self.dir))?;
+            self.index.writer(60_000_000).map_err(err(&self.dir))?;
         self.set_generation(None)?;
         writer.delete_all_documents().map_err(err(&self.dir))?;
         let mut n = 0u64;

@@ -93,9 +93,10 @@ fn configure(c: &Connection) -> rusqlite::Result<()> {
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.pragma_update(None, "synchronous", "NORMAL")?;
     c.pragma_update(None, "foreign_keys", "ON")?;
-    // Large imports stay in one transaction; a 256 MB page cache keeps the project-number index
-    // in memory, so a million inserts do not thrash (the import's peak stays under 500 MB).
-    c.pragma_update(None, "cache_size", -262144)?;
+    // Large imports stay in one transaction; a 128 MB page cache keeps the project-number index
+    // in memory, so a million inserts do not thrash, and leaves room for the search index
+    // writer within the import's 500 MB.
+    c.pragma_update(None, "cache_size", -131072)?;
     c.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
