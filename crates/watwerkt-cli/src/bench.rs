@@ -140,6 +140,10 @@ fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
         records as f64 / outcome.store_seconds
     );
     println!(
+        "  search index build:              {:>8.2} s",
+        outcome.index_seconds
+    );
+    println!(
         "  total:                           {:>8.2} s  {:>9.0} records/s",
         total,
         records as f64 / total

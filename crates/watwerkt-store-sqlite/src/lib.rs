@@ -309,6 +309,10 @@ impl StoreTx for SqliteTx<'_> {
             .execute_batch("COMMIT")
             .map_err(backend("committing"))?;
         self.open = false;
+        // A bulk import fills the page cache; give it back rather than hold it while idle.
+        self.conn
+            .execute_batch("PRAGMA shrink_memory")
+            .map_err(backend("releasing the page cache"))?;
         Ok(WriteSummary {
             generation,
             ..self.summary
