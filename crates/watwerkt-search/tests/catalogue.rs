@@ -1,36 +1,10 @@
 //! The engine on the real catalogue: the bundled seed pages parsed by the importer and indexed.
 
-use std::path::PathBuf;
+mod common;
 
-use watwerkt_domain::Project;
 use watwerkt_search::{Notice, SearchIndex, SearchRequest, SearchResponse, Sort};
 
-fn seed_projects() -> Vec<Project> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/seeds");
-    let mut out = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for p in paths {
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        out.extend(
-            watwerkt_import::parse_page(&name, &std::fs::read(&p).unwrap())
-                .unwrap()
-                .projects,
-        );
-    }
-    out
-}
-
-fn index() -> (tempfile::TempDir, SearchIndex) {
-    let dir = tempfile::tempdir().unwrap();
-    let idx = SearchIndex::open(dir.path()).unwrap();
-    idx.rebuild(&mut seed_projects().into_iter(), 1, &|_| {})
-        .unwrap();
-    (dir, idx)
-}
+use common::seed_index as index;
 
 fn search(idx: &SearchIndex, q: &str) -> SearchResponse {
     idx.search(&SearchRequest {

@@ -3,35 +3,16 @@
 //! nDCG@10 0.914 and recall@10 0.842; the floors sit just below, so a fall is a regression to
 //! look at. Recall is held back by all-words matching ("klantmanagers vakmanschap").
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+mod common;
 
-use watwerkt_search::{SearchIndex, SearchRequest};
+use std::collections::HashMap;
+
+use watwerkt_search::SearchRequest;
+
+use common::seed_index as index;
 
 const NDCG_FLOOR: f64 = 0.88;
 const RECALL_FLOOR: f64 = 0.80;
-
-fn index() -> (tempfile::TempDir, SearchIndex) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/seeds");
-    let mut projects = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for p in paths {
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        projects.extend(
-            watwerkt_import::parse_page(&name, &std::fs::read(&p).unwrap())
-                .unwrap()
-                .projects,
-        );
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let idx = SearchIndex::open(tmp.path()).unwrap();
-    idx.rebuild(&mut projects.into_iter(), 1, &|_| {}).unwrap();
-    (tmp, idx)
-}
 
 fn dcg(grades: impl Iterator<Item = u32>) -> f64 {
     grades

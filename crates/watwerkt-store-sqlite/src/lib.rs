@@ -173,25 +173,15 @@ impl StoreTx for SqliteTx<'_> {
         let (content, sources) = encode(project);
         let next = self.generation + 1;
         // Most rows of a bulk import are new: try the insert first and read back only on conflict.
-        let inserted = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (number) DO NOTHING",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    number,
-                    content,
-                    sources,
-                    project.theme.name(),
-                    project.status.map(|s| s.name()),
-                    project.start.map(|d| d.to_string()),
-                    next as i64
-                ])
-            })
-            .map_err(backend("inserting a project"))?
-            == 1;
+        let inserted = self.write_row(
+            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (number) DO NOTHING",
+            "inserting a project",
+            project,
+            &content,
+            &sources,
+            next,
+        )?            == 1;
         let existing: Option<(String, String)> = if inserted {
             None
         } else {
@@ -227,23 +217,15 @@ impl StoreTx for SqliteTx<'_> {
                     )
                     .and_then(|mut s| s.execute(params![number, next as i64, old_content, old_sources]))
                     .map_err(backend("keeping a revision"))?;
-                self.conn
-                    .prepare_cached(
-                        "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
-                         changed_generation = ?7 WHERE number = ?1",
-                    )
-                    .and_then(|mut s| {
-                        s.execute(params![
-                            number,
-                            content,
-                            sources,
-                            project.theme.name(),
-                            project.status.map(|s| s.name()),
-                            project.start.map(|d| d.to_string()),
-                            next as i64
-                        ])
-                    })
-                    .map_err(backend("updating a project"))?;
+                self.write_row(
+                    "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
+                     changed_generation = ?7 WHERE number = ?1",
+                    "updating a project",
+                    project,
+                    &content,
+                    &sources,
+                    next,
+                )?;
                 self.summary.updated += 1;
                 Upsert::Updated
             }
@@ -317,6 +299,35 @@ impl StoreTx for SqliteTx<'_> {
             generation,
             ..self.summary
         })
+    }
+}
+
+impl SqliteTx<'_> {
+    /// Runs an INSERT or UPDATE of a project row whose parameters are ?1 number, ?2 content,
+    /// ?3 sources, ?4 theme, ?5 status, ?6 start, ?7 generation; returns the rows changed.
+    fn write_row(
+        &self,
+        sql: &str,
+        op: &'static str,
+        project: &Project,
+        content: &str,
+        sources: &str,
+        generation: u64,
+    ) -> Result<usize, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| {
+                s.execute(params![
+                    project.number.as_str(),
+                    content,
+                    sources,
+                    project.theme.name(),
+                    project.status.map(|s| s.name()),
+                    project.start.map(|d| d.to_string()),
+                    generation as i64
+                ])
+            })
+            .map_err(backend(op))
     }
 }
 
