@@ -123,6 +123,7 @@ fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
     let size = std::fs::metadata(&corpus)?.len();
     let dir = args.fresh_dir("import-store")?;
     let catalog = Catalog::open(&dir).map_err(catalog_failure)?;
+    let sampler = AnonSampler::start();
     let start = Instant::now();
     let outcome = catalog
         .import(std::slice::from_ref(&corpus), &|_| {})
@@ -148,17 +149,56 @@ fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
         total,
         records as f64 / total
     );
-    match peak_memory_mb() {
-        Some(mb) => println!("  peak memory (VmHWM of this process): {mb:.0} MB"),
-        None => println!("  peak memory: /proc/self/status not readable here"),
+    let anon = sampler.stop();
+    match (anon, peak_memory_mb()) {
+        (Some(anon), Some(hwm)) => {
+            println!("  peak heap memory (RssAnon, sampled every 20 ms): {anon:.0} MB");
+            println!("  peak resident memory incl. memory-mapped index files (VmHWM): {hwm:.0} MB");
+        }
+        _ => println!("  peak memory: /proc/self/status not readable here"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Peak resident memory of this process so far, from Linux's /proc.
-pub fn peak_memory_mb() -> Option<f64> {
+/// A field of Linux's /proc/self/status, in MB.
+fn status_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Peak resident memory of this process so far. It counts pages of memory-mapped files too
+/// (the search index is read through mmap), so it overstates what the process allocates.
+pub fn peak_memory_mb() -> Option<f64> {
+    status_mb("VmHWM:")
+}
+
+/// Samples the process's anonymous (heap) memory on a thread, since Linux keeps no peak of it.
+struct AnonSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<Option<f64>>,
+}
+
+impl AnonSampler {
+    fn start() -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let mut peak: Option<f64> = None;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(mb) = status_mb("RssAnon:") {
+                    peak = Some(peak.map_or(mb, |p: f64| p.max(mb)));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            peak
+        });
+        Self { stop, handle }
+    }
+
+    fn stop(self) -> Option<f64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.join().ok().flatten()
+    }
 }

@@ -9,7 +9,9 @@ use watwerkt_domain::{
     Project, ProjectNumber, SourceRef, Status, Theme, month_from_dutch,
 };
 
-use crate::lists::{ListRepair, is_known_municipality, split_names, suggest_municipality};
+use crate::lists::{
+    ListRepair, is_known_municipality, official_spelling, split_names, suggest_municipality,
+};
 use crate::text::{Line, is_furniture, paragraphs, strip_bullet};
 use crate::theme::{ThemeSource, assign_theme};
 use crate::{ImportError, ImportErrorKind, QualityReport};
@@ -222,7 +224,16 @@ fn parties(
         let (names, repairs) = split_names(m, &is_known_municipality);
         note_repairs(file, line.no, "municipalities", &repairs, report);
         for name in &names {
-            if !is_known_municipality(name) {
+            if let Some(official) = official_spelling(name) {
+                report.suspect(
+                    file,
+                    line.no,
+                    Some("municipalities"),
+                    format!(
+                        "{name:?} is spelled {official:?} in the municipality list; kept as written"
+                    ),
+                );
+            } else if !is_known_municipality(name) {
                 let hint = suggest_municipality(name)
                     .map(|s| format!("; did you mean {s}?"))
                     .unwrap_or_default();

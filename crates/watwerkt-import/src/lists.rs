@@ -86,6 +86,15 @@ pub fn municipality_info(name: &str) -> Option<MunicipalityInfo> {
     table().get(&key(name)).cloned()
 }
 
+/// The list's spelling of a known municipality written otherwise ("Nederbetuwe" → "Neder-Betuwe");
+/// `None` when the name is unknown or written as listed (apostrophe styles and a space for a
+/// hyphen do not count: "’s Hertogenbosch" is "'s-Hertogenbosch").
+pub fn official_spelling(name: &str) -> Option<String> {
+    let info = municipality_info(name)?;
+    let loose = |s: &str| s.replace(['’', '‘'], "'").replace('-', " ").to_lowercase();
+    (loose(name) != loose(&info.name)).then_some(info.name)
+}
+
 pub fn is_known_municipality(name: &str) -> bool {
     table().contains_key(&key(name))
 }
@@ -207,6 +216,12 @@ mod tests {
             "'s-Hertogenbosch"
         );
         assert!(is_known_municipality("Nederbetuwe"));
+        assert_eq!(
+            official_spelling("Nederbetuwe").as_deref(),
+            Some("Neder-Betuwe")
+        );
+        assert_eq!(official_spelling("’s Hertogenbosch"), None);
+        assert_eq!(official_spelling("Den Haag"), None);
     }
 
     #[test]
