@@ -1,0 +1,39 @@
+//! End to end on a small generated corpus: both engines build, answer every query, and the
+//! table names both with a ratio.
+
+use std::process::Command;
+
+#[test]
+fn bench_runs_on_a_small_corpus() {
+    let kit = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench");
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    let out = Command::new("python3")
+        .args([&format!("{kit}/gencorpus.py"), "--n", "300", "--seed", "1"])
+        .output()
+        .expect("python3 runs the shared gencorpus.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&corpus, &out.stdout).unwrap();
+
+    let mut printed = Vec::new();
+    let report = watwerkt_bench::run_search_bench(
+        &corpus,
+        format!("{kit}/queries.txt").as_ref(),
+        &dir.path().join("work"),
+        &mut printed,
+    )
+    .unwrap();
+    let printed = String::from_utf8(printed).unwrap();
+    assert_eq!(report.projects, 300);
+    assert_eq!(report.queries, 60);
+    assert!(report.watwerkt.size_bytes > 0 && report.fts5.size_bytes > 0);
+    assert!(report.watwerkt.p99 >= report.watwerkt.p50);
+    assert!(
+        printed.contains("SQLite FTS5") && printed.contains("ratio watwerkt/FTS5"),
+        "{printed}"
+    );
+}
