@@ -79,6 +79,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         .route(&css_route, get(stylesheet))
         .fallback(not_found)
         .layer(middleware::from_fn(security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

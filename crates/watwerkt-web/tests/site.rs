@@ -191,4 +191,7 @@ async fn headers_cache_and_head() {
     let c = app.get(&css).await;
     assert_eq!(c.status, 200);
     assert!(c.header("cache-control").unwrap().contains("immutable"));
+    let gz = app.request("GET", "/", "Accept-Encoding: gzip\r\n").await;
+    assert_eq!(gz.status, 200);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
 }
