@@ -75,6 +75,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         .route("/search", get(search_page))
         .route("/project/{number}", get(project_page))
         .route("/api/v1/projects", get(api_projects))
+        .route("/statistieken", get(stats_page))
         .route("/healthz", get(healthz))
         .route(&css_route, get(stylesheet))
         .fallback(not_found)
@@ -415,6 +416,100 @@ async fn project_page(
         css: &app.css_path,
         json_ld: json_ld(&p),
         p,
+    }
+    .render()?;
+    Ok(page(&headers, body))
+}
+
+struct Bar {
+    label: String,
+    /// The label cut to fit the chart; the table carries the full text.
+    short: String,
+    count: u64,
+    y: u32,
+    width: u64,
+}
+
+struct Chart {
+    name: &'static str,
+    title: &'static str,
+    height: u32,
+    bars: Vec<Bar>,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage<'a> {
+    css: &'a str,
+    total: u64,
+    charts: Vec<Chart>,
+}
+
+/// Bars scaled to the largest count, at most `take` of them, drawn server-side (no script needed).
+fn chart(
+    name: &'static str,
+    title: &'static str,
+    res: &SearchResponse,
+    take: usize,
+    by_value: bool,
+) -> Chart {
+    let mut counts: Vec<_> = res.facets.get(name).cloned().unwrap_or_default();
+    counts.truncate(take);
+    if by_value {
+        counts.sort_by(|a, b| a.value.cmp(&b.value));
+    }
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    let bars: Vec<Bar> = counts
+        .into_iter()
+        .zip(0u32..)
+        .map(|(c, i)| Bar {
+            short: if c.value.chars().count() > 34 {
+                format!("{}…", c.value.chars().take(33).collect::<String>())
+            } else {
+                c.value.clone()
+            },
+            width: c.count * 340 / max,
+            y: i * 24 + 4,
+            label: c.value,
+            count: c.count,
+        })
+        .collect();
+    Chart {
+        name,
+        title,
+        height: bars.len() as u32 * 24 + 8,
+        bars,
+    }
+}
+
+async fn stats_page(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+    let res = app.catalog.index().search(&SearchRequest {
+        limit: 0,
+        ..Default::default()
+    })?;
+    let charts = vec![
+        chart("theme", "Projecten per programmalijn", &res, 10, false),
+        chart("year", "Projecten per startjaar", &res, 30, true),
+        chart("status", "Projecten naar status", &res, 10, false),
+        chart(
+            "municipality",
+            "Gemeenten met de meeste projecten",
+            &res,
+            15,
+            false,
+        ),
+        chart(
+            "organisation",
+            "Organisaties met de meeste projecten",
+            &res,
+            15,
+            false,
+        ),
+    ];
+    let body = StatsPage {
+        css: &app.css_path,
+        total: res.total,
+        charts,
     }
     .render()?;
     Ok(page(&headers, body))

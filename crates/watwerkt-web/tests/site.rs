@@ -79,6 +79,9 @@ impl TestApp {
     async fn api_projects(&self, query: &str) -> Reply {
         self.get(&format!("/api/v1/projects?{query}")).await
     }
+    async fn stats(&self) -> Reply {
+        self.get("/statistieken").await
+    }
     async fn healthz(&self) -> Reply {
         self.get("/healthz").await
     }
@@ -194,4 +197,14 @@ async fn headers_cache_and_head() {
     let gz = app.request("GET", "/", "Accept-Encoding: gzip\r\n").await;
     assert_eq!(gz.status, 200);
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
+}
+
+#[tokio::test]
+async fn statistics_draw_charts_with_tables() {
+    let app = TestApp::spawn().await;
+    let r = app.stats().await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.matches("<svg role=\"img\"").count(), 5);
+    assert_eq!(r.body.matches("<table>").count(), 5);
+    assert!(r.body.contains("Re-integratie</a></td><td>"));
 }
