@@ -274,6 +274,15 @@ fn mib(b: Option<u64>) -> String {
     b.map_or("n/a".into(), |b| format!("{:.0}", b as f64 / 1048576.0))
 }
 
+/// "12.3× faster" or "2.9× slower", from a watwerkt/FTS5 latency ratio.
+fn speed(ratio: f64) -> String {
+    if ratio <= 1.0 {
+        format!("{:.1}× faster", 1.0 / ratio.max(1e-12))
+    } else {
+        format!("{ratio:.1}× slower")
+    }
+}
+
 fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
@@ -302,9 +311,9 @@ fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
     let (r50, r99) = r.ratios();
     writeln!(
         out,
-        "ratio watwerkt/FTS5: p50 {r50:.4} ({:.0}x faster), p99 {r99:.4} ({:.0}x faster)",
-        1.0 / r50.max(1e-12),
-        1.0 / r99.max(1e-12)
+        "ratio watwerkt/FTS5: p50 {r50:.4} ({}), p99 {r99:.4} ({})",
+        speed(r50),
+        speed(r99)
     )?;
     writeln!(out, "{}", r.memory_note)?;
     Ok(())
@@ -313,6 +322,12 @@ fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speed_says_faster_or_slower() {
+        assert_eq!(speed(0.01), "100.0× faster");
+        assert_eq!(speed(2.95), "3.0× slower");
+    }
 
     #[test]
     fn percentiles_nearest_rank() {
