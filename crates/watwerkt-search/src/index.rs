@@ -7,12 +7,12 @@
 //! "werkwijze"; typo-tolerant matches (one edit from 5 letters, two from 9) count 0.2. Ties go to
 //! the newer project.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -27,6 +27,7 @@ use tantivy::{
 use watwerkt_domain::{Project, ProjectNumber};
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
+use crate::facets::{self, DocIds, SegmentDocs};
 use crate::query::{Item, ParsedQuery, parse};
 use crate::synonyms::Synonyms;
 
@@ -703,10 +704,19 @@ impl SearchIndex {
             self.top_by_score(&searcher, &query, limit, req.offset)?
         };
         let hits = self.hits(&searcher, text.as_deref(), &top)?;
+        // Disjunctive facets: a facet with a filter of its own is counted without that filter;
+        // all other facets share the doc ids of the fully filtered query.
+        let base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
         let mut facets = BTreeMap::new();
         for facet in FACETS {
-            let q = Self::combine(text.as_deref(), self.filter_query(&by_facet, Some(facet)));
-            facets.insert((*facet).to_owned(), self.count_facet(&searcher, &q, facet)?);
+            let counts = if by_facet.contains_key(facet) {
+                let q = Self::combine(text.as_deref(), self.filter_query(&by_facet, Some(facet)));
+                let docs = searcher.search(&q, &DocIds).map_err(err(&self.dir))?;
+                self.count_facet(&searcher, &docs, facet)?
+            } else {
+                self.count_facet(&searcher, &base, facet)?
+            };
+            facets.insert((*facet).to_owned(), counts);
         }
         Ok(SearchResponse {
             total,
@@ -809,40 +819,10 @@ impl SearchIndex {
     fn count_facet(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
+        docs: &SegmentDocs,
         facet: &str,
     ) -> Result<Vec<FacetCount>, SearchError> {
-        let docs: HashSet<DocAddress> = searcher
-            .search(query, &DocSetCollector)
-            .map_err(err(&self.dir))?;
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-        for d in docs {
-            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
-        }
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        for (seg, ids) in by_segment {
-            let Some(column) = searcher
-                .segment_reader(seg)
-                .fast_fields()
-                .str(facet)
-                .map_err(err(&self.dir))?
-            else {
-                continue;
-            };
-            let mut ord_counts: HashMap<u64, u64> = HashMap::new();
-            for id in ids {
-                for ord in column.term_ords(id) {
-                    *ord_counts.entry(ord).or_default() += 1;
-                }
-            }
-            let mut buf = String::new();
-            for (ord, n) in ord_counts {
-                buf.clear();
-                if column.ord_to_str(ord, &mut buf).unwrap_or(false) {
-                    *counts.entry(buf.clone()).or_default() += n;
-                }
-            }
-        }
+        let counts = facets::count(searcher, docs, facet).map_err(err(&self.dir))?;
         let mut out: Vec<FacetCount> = counts
             .into_iter()
             .map(|(value, count)| FacetCount { value, count })

@@ -3,6 +3,7 @@
 //! weights, snippets and disjunctive facet counts. No HTTP in here.
 
 pub mod analysis;
+mod facets;
 mod index;
 pub mod query;
 pub mod synonyms;
