@@ -19,6 +19,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
+    /// Search latency, index build time, size and memory, side by side with SQLite FTS5.
+    Search {
+        /// Corpus sizes to run, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+        sizes: Vec<u64>,
+        /// The latency query set.
+        #[arg(long, default_value = "../shared/bench/queries.txt")]
+        queries: PathBuf,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
     /// Bulk JSONL import throughput and peak memory into an empty store.
     Import {
         /// Number of synthetic projects (gencorpus.py --n).
@@ -87,6 +98,11 @@ pub fn run(_ctx: &Ctx, what: BenchCommand) -> Result<ExitCode, Failure> {
     match what {
         BenchCommand::Parse { rounds } => parse(rounds.max(1)),
         BenchCommand::Import { n, corpus } => import(n, &corpus),
+        BenchCommand::Search {
+            sizes,
+            queries,
+            corpus,
+        } => search(&sizes, &queries, &corpus),
     }
 }
 
@@ -201,4 +217,26 @@ impl AnonSampler {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         self.handle.join().ok().flatten()
     }
+}
+
+fn search(
+    sizes: &[u64],
+    queries: &std::path::Path,
+    args: &CorpusArgs,
+) -> Result<ExitCode, Failure> {
+    if !queries.exists() {
+        return Err(Failure::Usage(format!(
+            "query set {} not found; pass --queries PATH",
+            queries.display()
+        )));
+    }
+    for &n in sizes {
+        let corpus = args.corpus(n)?;
+        let work = args.fresh_dir(&format!("search-{n}"))?;
+        std::fs::create_dir_all(&work)?;
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        watwerkt_bench::run_search_bench(&corpus, queries, &work, &mut out)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,9 @@
 //! connections serve readers, who see the last committed state while a write is open (WAL).
 //! Durability: `synchronous=NORMAL` in WAL mode — a power cut may lose the last commit but never
 //! corrupts the file or exposes half a transaction; a killed process loses nothing committed.
+//! Writers: within a process, a second `begin()` waits for the first transaction to end (never
+//! begin twice on one thread); across processes, `BEGIN IMMEDIATE` waits up to 5 s for another
+//! writer and then fails with [`StoreError::Busy`].
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,13 +114,28 @@ fn migrate(c: &Connection) -> Result<(), String> {
             MIGRATIONS.len()
         ));
     }
+    if version == MIGRATIONS.len() {
+        return Ok(());
+    }
+    // Two processes may open a new store at once: take the write lock, then read the version
+    // again, so only one of them applies each migration.
+    c.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
+    let result = apply_migrations(c);
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    c.execute_batch(end).map_err(|e| e.to_string())?;
+    result
+}
+
+fn apply_migrations(c: &Connection) -> Result<(), String> {
+    let version: usize = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        let tx = c.unchecked_transaction().map_err(|e| e.to_string())?;
-        tx.execute_batch(sql)
+        c.execute_batch(sql)
             .map_err(|e| format!("migration {}: {e}", i + 1))?;
-        tx.pragma_update(None, "user_version", i + 1)
+        c.pragma_update(None, "user_version", i + 1)
             .map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -292,9 +310,10 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(backend("committing"))?;
         self.open = false;
         // A bulk import fills the page cache; give it back rather than hold it while idle.
-        self.conn
-            .execute_batch("PRAGMA shrink_memory")
-            .map_err(backend("releasing the page cache"))?;
+        // The data is committed by now: failing to release the cache is only worth a log line.
+        if let Err(e) = self.conn.execute_batch("PRAGMA shrink_memory") {
+            tracing::warn!(error = %e, "could not release the page cache after a commit");
+        }
         Ok(WriteSummary {
             generation,
             ..self.summary
