@@ -62,6 +62,11 @@ impl SegmentCollector for DocIdsSegment {
     }
 }
 
+/// Number of matching documents.
+pub(crate) fn total(docs: &SegmentDocs) -> u64 {
+    docs.iter().map(|(_, d)| d.len() as u64).sum()
+}
+
 /// Count per value of the string fast field `facet` over `docs`.
 pub(crate) fn count(
     searcher: &Searcher,

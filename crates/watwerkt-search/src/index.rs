@@ -679,11 +679,14 @@ impl SearchIndex {
         });
         let mut text = self.text_query(&parsed, true);
         let mut query = Self::combine(text.as_deref(), self.filter_query(&by_facet, None));
-        let mut total = searcher.search(&query, &Count).map_err(err(&self.dir))? as u64;
+        // The matching doc ids give the total and the counts of every facet without a filter.
+        let mut base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
+        let mut total = facets::total(&base);
         if total == 0 && parsed.groups.len() > 1 {
             text = self.text_query(&parsed, false);
             query = Self::combine(text.as_deref(), self.filter_query(&by_facet, None));
-            total = searcher.search(&query, &Count).map_err(err(&self.dir))? as u64;
+            base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
+            total = facets::total(&base);
             if total > 0 {
                 notice = Some(Notice::Fallback);
             }
@@ -706,7 +709,6 @@ impl SearchIndex {
         let hits = self.hits(&searcher, text.as_deref(), &top)?;
         // Disjunctive facets: a facet with a filter of its own is counted without that filter;
         // all other facets share the doc ids of the fully filtered query.
-        let base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
         let mut facets = BTreeMap::new();
         for facet in FACETS {
             let counts = if by_facet.contains_key(facet) {
