@@ -401,3 +401,16 @@ pub fn reindex(ctx: &Ctx) -> Result<ExitCode, Failure> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure> {
+    let catalog = std::sync::Arc::new(ctx.catalog()?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(watwerkt_web::serve(
+        catalog,
+        addr,
+        watwerkt_web::WebConfig::default(),
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -68,6 +68,11 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Serve the website and the JSON search API (a new data directory gets the bundled catalogue).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Benchmarks: parse time of the bundled pages, bulk import throughput and memory.
     Bench {
         #[command(subcommand)]
@@ -140,6 +145,7 @@ fn main() -> ExitCode {
             sort,
         } => commands::search(&ctx, &query, &filters, limit, offset, sort),
         Command::Reindex => commands::reindex(&ctx),
+        Command::Serve { addr } => commands::serve(&ctx, addr),
         Command::Bench { what } => bench::run(&ctx, what),
     };
     match result {
