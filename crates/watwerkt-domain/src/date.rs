@@ -55,22 +55,6 @@ impl PartialDate {
     pub fn get_day(&self) -> Option<u8> {
         self.day
     }
-
-    /// The month `months` later (a month-precise date stays month-precise; a year stays a year
-    /// when `months` is a multiple of 12).
-    pub fn add_months(&self, months: u32) -> Self {
-        match self.month {
-            None => Self::year(self.year + (months / 12) as u16),
-            Some(m) => {
-                let total = u32::from(self.year) * 12 + u32::from(m - 1) + months;
-                Self {
-                    year: (total / 12) as u16,
-                    month: Some((total % 12) as u8 + 1),
-                    day: None,
-                }
-            }
-        }
-    }
 }
 
 fn days_in_month(year: u16, month: u8) -> Option<u8> {
@@ -179,13 +163,6 @@ mod tests {
             assert!(s.parse::<PartialDate>().is_err(), "{s} should fail");
         }
         assert!("2016-02-29".parse::<PartialDate>().is_ok());
-    }
-
-    #[test]
-    fn adds_months_across_years() {
-        let d = PartialDate::month(2016, 12).unwrap();
-        assert_eq!(d.add_months(6).to_string(), "2017-06");
-        assert_eq!(PartialDate::year(2022).add_months(24).to_string(), "2024");
     }
 
     #[test]

@@ -53,28 +53,6 @@ impl ProductKind {
         }
     }
 
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ProductKind::Rapport => "report",
-            ProductKind::Factsheet => "factsheet",
-            ProductKind::Handboek => "handbook",
-            ProductKind::Handreiking => "guide",
-            ProductKind::Infographic => "infographic",
-            ProductKind::Film => "film",
-            ProductKind::Artikel => "article",
-            ProductKind::Presentatie => "presentation",
-            ProductKind::Methodiekbeschrijving => "method description",
-            ProductKind::Training => "training",
-            ProductKind::Overig => "other",
-        }
-    }
-
-    pub fn from_label(s: &str) -> Option<ProductKind> {
-        ProductKind::ALL
-            .into_iter()
-            .find(|k| k.label().eq_ignore_ascii_case(s.trim()))
-    }
-
     /// Classifies a product from its title. The first word that names a kind wins, because
     /// titles lead with what the thing is ("Handreiking gemeenten voor … schuldhulpverlening",
     /// "Rapport onderzoek …", "Factsheet Amsterdamse aanpak …").

@@ -68,13 +68,6 @@ impl Status {
         }
     }
 
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Status::Lopend => "Running",
-            Status::Afgerond => "Finished",
-        }
-    }
-
     /// Case-insensitive, so a search filter `status:afgerond` works.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         match s.trim().to_lowercase().as_str() {
@@ -167,34 +160,4 @@ pub struct Project {
     pub end: Option<PartialDate>,
     pub duration_months: Option<u32>,
     pub sources: Vec<SourceRef>,
-}
-
-impl Project {
-    /// All searchable prose of the project, for content-based classification and similarity.
-    pub fn text(&self) -> String {
-        let mut s = String::with_capacity(
-            self.title.len() + self.question.len() + self.method.len() + self.outcome.len() + 64,
-        );
-        for part in [
-            Some(self.title.as_str()),
-            self.full_title.as_deref(),
-            self.teaser.as_deref(),
-            Some(self.question.as_str()),
-            Some(self.method.as_str()),
-            Some(self.outcome.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            s.push_str(part);
-            s.push('\n');
-        }
-        s
-    }
-
-    /// The end as given, or else start + duration (for display: "tot ca. …").
-    pub fn end_or_estimate(&self) -> Option<PartialDate> {
-        self.end
-            .or_else(|| Some(self.start?.add_months(self.duration_months?)))
-    }
 }

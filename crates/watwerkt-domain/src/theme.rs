@@ -42,18 +42,6 @@ impl Theme {
         }
     }
 
-    /// English name for the English interface.
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Theme::ReIntegratie => "Re-integration",
-            Theme::MethodischWerken => "Methodical working",
-            Theme::SchuldhulpverleningArmoedebestrijding => "Debt assistance and poverty reduction",
-            Theme::IntegraalWerken => "Integrated working",
-            Theme::Vergunninghouders => "Refugees with a residence permit",
-            Theme::WerkenMetArbeidsbeperking => "Work for people with a work disability",
-        }
-    }
-
     /// A URL-safe identifier ("schuldhulpverlening-en-armoedebestrijding").
     pub fn slug(self) -> &'static str {
         match self {

@@ -69,10 +69,6 @@ impl Analyzer {
         }
     }
 
-    pub fn knows(&self, folded: &str) -> bool {
-        self.lexicon.contains(folded)
-    }
-
     /// The stem of one folded word.
     pub fn stem(&self, folded: &str) -> String {
         self.stemmer.stem(folded).into_owned()
