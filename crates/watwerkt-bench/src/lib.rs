@@ -43,6 +43,8 @@ pub struct SearchBenchReport {
     pub fts5: EngineFigures,
     /// How peak memory was measured, printed under the table.
     pub memory_note: &'static str,
+    /// watwerkt's slowest queries (median over the rounds), to show where its tail comes from.
+    pub slowest: Slowest,
 }
 
 impl SearchBenchReport {
@@ -85,7 +87,7 @@ pub fn run_search_bench(
         "watwerkt: building the index from {}",
         corpus_jsonl.display()
     )?;
-    let (watwerkt, projects) = bench_watwerkt(corpus_jsonl, &queries, work_dir)?;
+    let (watwerkt, projects, slowest) = bench_watwerkt(corpus_jsonl, &queries, work_dir)?;
     writeln!(out, "SQLite FTS5: building from the same corpus")?;
     let fts5 = fts5::bench(
         corpus_jsonl,
@@ -100,6 +102,7 @@ pub fn run_search_bench(
         watwerkt,
         fts5,
         memory_note: MEMORY_NOTE,
+        slowest,
     };
     print_table(&report, out)?;
     Ok(report)
@@ -109,7 +112,7 @@ fn bench_watwerkt(
     corpus: &Path,
     queries: &[BenchQuery],
     work_dir: &Path,
-) -> Result<(EngineFigures, u64)> {
+) -> Result<(EngineFigures, u64, Slowest)> {
     let dir = work_dir.join("watwerkt-index");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
@@ -141,6 +144,7 @@ fn bench_watwerkt(
     let timings = time_rounds(ROUNDS, requests.len(), |i| {
         index.search(&requests[i]).map(|_| ()).map_err(Into::into)
     })?;
+    let slowest = slowest_queries(&timings, queries, 5);
     let (p50, p95, p99) = percentiles(timings);
     Ok((
         EngineFigures {
@@ -153,7 +157,39 @@ fn bench_watwerkt(
             p99,
         },
         count.get(),
+        slowest,
     ))
+}
+
+/// Queries with their median time, slowest first.
+pub type Slowest = Vec<(String, Duration)>;
+
+/// The `n` queries with the highest median time over the rounds (timings are round-major).
+fn slowest_queries(timings: &[Duration], queries: &[BenchQuery], n: usize) -> Slowest {
+    let mut medians: Vec<(String, Duration)> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut t: Vec<Duration> = timings
+                .iter()
+                .skip(i)
+                .step_by(queries.len())
+                .copied()
+                .collect();
+            t.sort();
+            let label = if q.filters.is_empty() {
+                q.query.clone()
+            } else {
+                let filters: Vec<String> =
+                    q.filters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("{} [{}]", q.query, filters.join(", "))
+            };
+            (label, t.get(t.len() / 2).copied().unwrap_or_default())
+        })
+        .collect();
+    medians.sort_by_key(|m| std::cmp::Reverse(m.1));
+    medians.truncate(n);
+    medians
 }
 
 /// Streams the corpus as `Project`s; the first bad line is kept in `failure` and ends the stream.
@@ -316,6 +352,16 @@ fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
         speed(r99)
     )?;
     writeln!(out, "{}", r.memory_note)?;
+    let slowest: Vec<String> = r
+        .slowest
+        .iter()
+        .map(|(q, t)| format!("{q} {}", ms(*t)))
+        .collect();
+    writeln!(
+        out,
+        "watwerkt's slowest queries (median ms): {}",
+        slowest.join("; ")
+    )?;
     Ok(())
 }
 

@@ -1,34 +1,46 @@
 //! The full-text index (tantivy) of the store's projects, with the store generation it reflects.
 //!
-//! Ranking is BM25 with field weights: title 4, teaser and question 2, outcome 1.5, method 1,
-//! products, organisations and municipalities 0.8 — the title names what a project is about, the
-//! question and teaser say for whom, the method mostly how. Compound parts match in a separate
-//! field at 0.3 and synonyms at 0.5 of their word, so a whole-word match outranks "werk" inside
-//! "werkwijze"; typo-tolerant matches (one edit from 5 letters, two from 9) count 0.2. Ties go to
-//! the newer project.
+//! Ranking is BM25F: one scored field ("body") in which a word counts as often as its field's
+//! weight — title 4, teaser, question and outcome 2, method, products, organisations and
+//! municipalities 1 — so the title names what a project is about, the question, teaser and outcome
+//! say for whom and what, the method mostly how. One query word is then one term, which lets
+//! tantivy's block-max WAND skip most documents when picking the top ten. Compound parts match in
+//! a separate field at 0.3 of their word, so a whole-word match outranks "werk" inside
+//! "werkwijze". Synonyms count 0.3 too: they are terms of their own, saturating apart from the
+//! word, so at 0.5 a project with the word and a synonym beat one with the word far more often
+//! ("jongeren en jongvolwassenen" over "Jongeren helpen jongeren … schulden"). Near spellings (one edit from 5 letters, two from 9) count 0.2 and
+//! are only tried for words that are rare or absent in the index. Ties go to the newer project.
+//!
+//! Which projects match (the total, the facet counts, filters, exclusions) is worked out apart
+//! from ranking, on bitsets: a term's documents come from its postings (frequent terms are cached),
+//! facet values keep their documents in tables built when the reader loads (see `facets`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, Token as TToken, TokenStream, Tokenizer};
 use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
+    Term,
 };
 use watwerkt_domain::{Project, ProjectNumber};
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
-use crate::facets::{self, DocIds, SegmentDocs};
+use crate::bits::DocBits;
+use crate::facets::FacetTables;
 use crate::query::{Item, ParsedQuery, parse};
+use crate::snippets::{Seen, snippet};
 use crate::synonyms::Synonyms;
 
 const LEXICON: &str = include_str!("../../../data/lexicon/nl-opentaal.txt");
@@ -43,20 +55,45 @@ const SEED_TEXTS: &[&str] = &[
 ];
 const GENERATION_FILE: &str = "watwerkt-generation";
 
-/// Text fields and their BM25 weights (see the module docs for why).
-const TEXT_FIELDS: &[(&str, f32)] = &[
-    ("title", 4.0),
-    ("teaser", 2.0),
-    ("question", 2.0),
-    ("outcome", 1.5),
-    ("method", 1.0),
-    ("products", 0.8),
-    ("organisations", 0.8),
-    ("municipalities", 0.8),
+/// Text fields and their weights: how many times a word of the field counts in the scored body
+/// (see the module docs for why).
+const TEXT_FIELDS: &[(&str, u32)] = &[
+    ("title", 4),
+    ("teaser", 2),
+    ("question", 2),
+    ("outcome", 2),
+    ("method", 1),
+    ("products", 1),
+    ("organisations", 1),
+    ("municipalities", 1),
 ];
 const PART_WEIGHT: f32 = 0.3;
-const SYNONYM_WEIGHT: f32 = 0.5;
+const SYNONYM_WEIGHT: f32 = 0.3;
 const FUZZY_WEIGHT: f32 = 0.2;
+/// Near spellings are tried for a word found in fewer documents than this share of the index
+/// (and always below `FUZZY_MIN_DOCS`): a typo is rare, a common word needs no help.
+const FUZZY_RARE_SHARE: u64 = 10_000;
+const FUZZY_MIN_DOCS: u64 = 3;
+/// At most this many near spellings per word, so a short word cannot explode the query.
+const FUZZY_MAX_TERMS: usize = 32;
+/// Terms in at least 1/64 of the documents keep their bitset between searches (up to
+/// `TERM_CACHE_BYTES`): building it from postings costs about as much as the rest of a search.
+const CACHED_TERM_SHARE: u64 = 64;
+const TERM_CACHE_BYTES: usize = 96 << 20;
+/// Positions between two fields in the phrase field, so a phrase does not span fields.
+const FIELD_GAP: usize = 100;
+/// The analysed terms of a document reach tantivy as text: terms separated by spaces, read by
+/// [`TermsTokenizer`]. (tantivy's own pre-tokenized values go through JSON on the way, which
+/// cost a fifth of the build.)
+const TERMS_TOKENIZER: &str = "watwerkt_terms";
+/// Before a term: it takes the position of the term before it (a joined hyphenation).
+const SAME_POSITION: char = '\u{1}';
+/// Between fields: the next term is `FIELD_GAP` positions further.
+const FIELD_BREAK: char = '\n';
+/// Projects handed to an analysis thread at a time during a rebuild.
+const BATCH: usize = 256;
+/// Threads analysing projects during a rebuild; tantivy's own indexing threads come on top.
+const ANALYSIS_THREADS: usize = 2;
 /// Fields whose snippets a hit shows, in this order.
 const SNIPPET_FIELDS: &[&str] = &["title", "teaser", "question", "outcome", "method"];
 /// The facets, by name.
@@ -157,93 +194,37 @@ pub struct SearchResponse {
     pub redirect: Option<String>,
 }
 
-/// tantivy's view of the analyzer: whole words (and joined hyphenations) or compound parts.
-#[derive(Clone)]
-struct NlTokenizer {
-    analyzer: Arc<Analyzer>,
-    parts: bool,
-    tokens: Vec<TToken>,
-    cache: WordCache,
-}
-
-struct NlTokenStream<'a> {
-    tokens: &'a [TToken],
-    next: usize,
-}
-
-impl TokenStream for NlTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &TToken {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut TToken {
-        unreachable!("the token stream is read-only")
-    }
-}
-
-impl Tokenizer for NlTokenizer {
-    type TokenStream<'a> = NlTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> NlTokenStream<'a> {
-        self.tokens.clear();
-        for t in self.analyzer.analyze_cached(text, &mut self.cache) {
-            if (t.kind == TokenKind::Part) == self.parts {
-                self.tokens.push(TToken {
-                    offset_from: t.start,
-                    offset_to: t.end,
-                    position: t.position as usize,
-                    text: t.term,
-                    position_length: 1,
-                });
-            }
-        }
-        NlTokenStream {
-            tokens: &self.tokens,
-            next: 0,
-        }
-    }
-}
-
 struct Fields {
     number: Field,
-    text: Vec<(Field, f32)>,
+    /// Stored text of the snippet fields, by name.
+    stored: Vec<(&'static str, Field)>,
+    /// Words and joined hyphenations, each repeated by its field's weight: the scored field.
+    body: Field,
+    /// Compound parts, weighted like `body`.
     parts: Field,
-    all: Field,
+    /// Words once each, with positions: phrases.
+    words: Field,
     facets: HashMap<&'static str, Field>,
     start_key: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let words = TextOptions::default()
-        .set_indexing_options(
+    let indexed = |option| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer("nl")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_tokenizer(TERMS_TOKENIZER)
+                .set_index_option(option),
         )
-        .set_stored();
-    let parts_opts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("nl_parts")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
-    let all_opts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("nl")
-            .set_index_option(IndexRecordOption::Basic),
-    );
+    };
     let number = b.add_text_field("number", STRING | STORED);
-    let text = TEXT_FIELDS
+    let stored = SNIPPET_FIELDS
         .iter()
-        .map(|(name, w)| (b.add_text_field(name, words.clone()), *w))
+        .map(|name| (*name, b.add_text_field(name, STORED)))
         .collect();
-    let parts = b.add_text_field("parts", parts_opts);
-    let all = b.add_text_field("all", all_opts);
+    let body = b.add_text_field("body", indexed(IndexRecordOption::WithFreqs));
+    let parts = b.add_text_field("parts", indexed(IndexRecordOption::WithFreqs));
+    let words = b.add_text_field("words", indexed(IndexRecordOption::WithFreqsAndPositions));
     let facets = FACETS
         .iter()
         .map(|f| (*f, b.add_text_field(f, STRING | tantivy::schema::FAST)))
@@ -253,13 +234,349 @@ fn schema() -> (Schema, Fields) {
         b.build(),
         Fields {
             number,
-            text,
+            stored,
+            body,
             parts,
-            all,
+            words,
             facets,
             start_key,
         },
     )
+}
+
+/// Reads the term lists `document` writes: space-separated terms, with position marks.
+#[derive(Clone, Default)]
+struct TermsTokenizer {
+    token: TToken,
+}
+
+struct TermsStream<'a> {
+    text: &'a str,
+    at: usize,
+    position: usize,
+    token: &'a mut TToken,
+}
+
+impl Tokenizer for TermsTokenizer {
+    type TokenStream<'a> = TermsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermsStream<'a> {
+        self.token.reset();
+        TermsStream {
+            text,
+            at: 0,
+            position: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for TermsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let mut step = 1;
+        let bytes = self.text.as_bytes();
+        loop {
+            match bytes.get(self.at) {
+                None => return false,
+                Some(b' ') => self.at += 1,
+                Some(b'\n') => {
+                    step += FIELD_GAP;
+                    self.at += 1;
+                }
+                Some(1) => {
+                    step = 0;
+                    self.at += 1;
+                }
+                Some(_) => break,
+            }
+        }
+        let end = self.text[self.at..]
+            .find(' ')
+            .map_or(self.text.len(), |i| self.at + i);
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[self.at..end]);
+        self.token.offset_from = self.at;
+        self.token.offset_to = end;
+        // The first term is at position 0.
+        if self.token.position == usize::MAX {
+            self.position = 0;
+        } else {
+            self.position += step;
+        }
+        self.token.position = self.position;
+        self.at = end;
+        true
+    }
+
+    fn token(&self) -> &TToken {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut TToken {
+        self.token
+    }
+}
+
+/// What one loaded searcher knows beyond tantivy: documents numbered globally (segments end to
+/// end), live documents, facet tables, start keys, and cached term bitsets.
+struct Snapshot {
+    searcher: Searcher,
+    /// First global document number of each segment.
+    bases: Vec<u32>,
+    len: u32,
+    alive: DocBits,
+    facets: FacetTables,
+    /// Start key (yyyymm) per global document.
+    keys: Vec<u32>,
+    /// Live documents, newest first.
+    newest: Vec<u32>,
+    term_cache: Mutex<TermCache>,
+}
+
+#[derive(Default)]
+struct TermCache {
+    map: HashMap<(Field, String), Arc<DocBits>>,
+    bytes: usize,
+}
+
+impl Snapshot {
+    fn load(searcher: Searcher, start_key: Field) -> tantivy::Result<Snapshot> {
+        let mut bases = Vec::new();
+        let mut len = 0u32;
+        for r in searcher.segment_readers() {
+            bases.push(len);
+            len += r.max_doc();
+        }
+        let mut alive = DocBits::empty(len);
+        let mut keys = vec![0u32; len as usize];
+        for (r, &base) in searcher.segment_readers().iter().zip(&bases) {
+            let column = r
+                .fast_fields()
+                .u64(searcher.schema().get_field_name(start_key))?;
+            for doc in 0..r.max_doc() {
+                if r.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                    alive.insert(base + doc);
+                }
+                keys[(base + doc) as usize] = column.first(doc).unwrap_or(0) as u32;
+            }
+        }
+        let mut newest: Vec<u32> = alive.iter().collect();
+        newest.sort_by(|a, b| keys[*b as usize].cmp(&keys[*a as usize]).then(a.cmp(b)));
+        let facets = FacetTables::load(&searcher, FACETS, &bases, &alive, len)?;
+        Ok(Snapshot {
+            searcher,
+            bases,
+            len,
+            alive,
+            facets,
+            keys,
+            newest,
+            term_cache: Mutex::new(TermCache::default()),
+        })
+    }
+
+    fn address(&self, global: u32) -> DocAddress {
+        let seg = self.bases.partition_point(|&b| b <= global) - 1;
+        DocAddress::new(seg as u32, global - self.bases[seg])
+    }
+
+    fn doc_freq(&self, field: Field, term: &str) -> tantivy::Result<u64> {
+        let term = Term::from_field_text(field, term);
+        let mut n = 0;
+        for r in self.searcher.segment_readers() {
+            n += u64::from(r.inverted_index(field)?.doc_freq(&term)?);
+        }
+        Ok(n)
+    }
+
+    /// The documents containing `term` in `field` (deleted ones included; callers AND `alive`).
+    fn term_docs(&self, field: Field, term: &str) -> tantivy::Result<Arc<DocBits>> {
+        let key = (field, term.to_owned());
+        if let Some(b) = self.lock_cache().map.get(&key) {
+            return Ok(b.clone());
+        }
+        let t = Term::from_field_text(field, term);
+        let mut bits = DocBits::empty(self.len);
+        let mut n = 0u64;
+        for (r, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
+            if let Some(mut postings) = r
+                .inverted_index(field)?
+                .read_postings(&t, IndexRecordOption::Basic)?
+            {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    bits.insert(base + doc);
+                    n += 1;
+                    doc = postings.advance();
+                }
+            }
+        }
+        let bits = Arc::new(bits);
+        if n * CACHED_TERM_SHARE >= u64::from(self.len) {
+            let mut cache = self.lock_cache();
+            if cache.bytes + bits.bytes() > TERM_CACHE_BYTES {
+                cache.map.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += bits.bytes();
+            cache.map.insert(key, bits.clone());
+        }
+        Ok(bits)
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, TermCache> {
+        self.term_cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The documents of `candidates` in which `stems` occur as a phrase.
+    fn phrase_docs(
+        &self,
+        field: Field,
+        stems: &[String],
+        candidates: &DocBits,
+    ) -> tantivy::Result<DocBits> {
+        let q = PhraseQuery::new(
+            stems
+                .iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect(),
+        );
+        let weight = q.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+        let mut bits = DocBits::empty(self.len);
+        for (r, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
+            let mut scorer = weight.scorer(r, 1.0)?;
+            for g in candidates
+                .iter()
+                .filter(|g| (base..base + r.max_doc()).contains(g))
+            {
+                if scorer.doc() < g - base && scorer.seek(g - base) == TERMINATED {
+                    break;
+                }
+                if scorer.doc() == g - base {
+                    bits.insert(g);
+                }
+            }
+        }
+        Ok(bits)
+    }
+}
+
+/// How one query item matches (any source) and scores (a sum of weighted terms).
+#[derive(Default)]
+struct ItemPlan {
+    /// The word as typed (its stem, or the joined form of a hyphenated word).
+    exact: Option<String>,
+    terms: Vec<(Field, String)>,
+    phrases: Vec<Vec<String>>,
+    scored: Vec<(Field, String, f32)>,
+}
+
+/// What the text of a query matches and how it scores.
+struct TextMatch {
+    docs: Option<DocBits>,
+    scored: Vec<(Field, String, f32)>,
+    exact: Option<Vec<String>>,
+}
+
+/// A Levenshtein automaton as tantivy's term dictionary walks it.
+struct Dfa(levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for Dfa {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// A top-k candidate: better is a higher score, then a newer start, then a lower doc number.
+#[derive(Clone, Copy)]
+struct Ranked {
+    score: f32,
+    key: u32,
+    doc: u32,
+}
+
+impl Ranked {
+    fn better(&self, o: &Ranked) -> Ordering {
+        self.score
+            .total_cmp(&o.score)
+            .then(self.key.cmp(&o.key))
+            .then(o.doc.cmp(&self.doc))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, o: &Self) -> bool {
+        self.better(o) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ranked {
+    /// Reversed, so that a `BinaryHeap` keeps the worst candidate on top.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.better(self)
+    }
+}
+
+/// The best `k` documents offered so far, each at most once.
+struct TopK {
+    k: usize,
+    heap: BinaryHeap<Ranked>,
+    held: HashSet<u32>,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        Self {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+            held: HashSet::new(),
+        }
+    }
+
+    /// Just below the worst kept score once full, so an equal score can still win on recency.
+    fn threshold(&self) -> f32 {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.k => worst.score.next_down(),
+            _ => f32::MIN,
+        }
+    }
+
+    /// Offers a document (kept only if it is in `hits`); returns the new threshold.
+    fn offer(&mut self, snap: &Snapshot, hits: &DocBits, doc: u32, score: f32) -> f32 {
+        if hits.contains(doc) && !self.held.contains(&doc) {
+            self.heap.push(Ranked {
+                score,
+                key: snap.keys[doc as usize],
+                doc,
+            });
+            self.held.insert(doc);
+            if self.heap.len() > self.k
+                && let Some(out) = self.heap.pop()
+            {
+                self.held.remove(&out.doc);
+            }
+        }
+        self.threshold()
+    }
 }
 
 /// The search index of one data directory.
@@ -271,9 +588,19 @@ pub struct SearchIndex {
     analyzer: Arc<Analyzer>,
     synonyms: Synonyms,
     generation: RwLock<Option<u64>>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// Levenshtein automaton builders for one and two edits (costly to make, so made once).
+    fuzzy: [LevenshteinAutomatonBuilder; 2],
 }
 
 fn err(dir: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
+    move |e| SearchError::Index {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn io_err(dir: &Path) -> impl Fn(std::io::Error) -> SearchError + '_ {
     move |e| SearchError::Index {
         path: dir.display().to_string(),
         message: e.to_string(),
@@ -290,33 +617,35 @@ fn default_analyzer() -> Analyzer {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating an empty one if there is none.
+    /// Opens the index in `dir`, creating an empty one if there is none. An index written with
+    /// another schema (an older version of this crate) is removed: without a generation file it
+    /// counts as stale, and the catalogue rebuilds it.
     #[tracing::instrument]
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::Index {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let (schema, fields) = schema();
+        let mmap_err = |e: tantivy::directory::error::OpenDirectoryError| SearchError::Index {
             path: dir.display().to_string(),
             message: e.to_string(),
-        })?;
-        let (schema, fields) = schema();
-        let mmap =
-            tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Index {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            })?;
-        let index = Index::open_or_create(mmap, schema).map_err(err(dir))?;
-        let analyzer = Arc::new(default_analyzer());
-        for (name, parts) in [("nl", false), ("nl_parts", true)] {
-            index.tokenizers().register(
-                name,
-                TextAnalyzer::from(NlTokenizer {
-                    analyzer: analyzer.clone(),
-                    parts,
-                    tokens: Vec::new(),
-                    cache: WordCache::default(),
-                }),
-            );
+        };
+        let mut mmap = tantivy::directory::MmapDirectory::open(dir).map_err(mmap_err)?;
+        if Index::exists(&mmap).map_err(|e| SearchError::Index {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })? && Index::open(mmap.clone()).map_err(err(dir))?.schema() != schema
+        {
+            drop(mmap);
+            std::fs::remove_dir_all(dir).map_err(io_err(dir))?;
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            mmap = tantivy::directory::MmapDirectory::open(dir).map_err(mmap_err)?;
         }
-        let reader = index
+        let index = Index::open_or_create(mmap, schema).map_err(err(dir))?;
+        index.tokenizers().register(
+            TERMS_TOKENIZER,
+            TextAnalyzer::from(TermsTokenizer::default()),
+        );
+        let analyzer = Arc::new(default_analyzer());
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
@@ -328,6 +657,7 @@ impl SearchIndex {
         let generation = std::fs::read_to_string(dir.join(GENERATION_FILE))
             .ok()
             .and_then(|s| s.trim().parse().ok());
+        let snapshot = Snapshot::load(reader.searcher(), fields.start_key).map_err(err(dir))?;
         Ok(SearchIndex {
             dir: dir.to_owned(),
             index,
@@ -336,6 +666,11 @@ impl SearchIndex {
             analyzer,
             synonyms,
             generation: RwLock::new(generation),
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            fuzzy: [
+                LevenshteinAutomatonBuilder::new(1, true),
+                LevenshteinAutomatonBuilder::new(2, true),
+            ],
         })
     }
 
@@ -344,7 +679,8 @@ impl SearchIndex {
         *self.generation.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Replaces the whole index with `projects`.
+    /// Replaces the whole index with `projects`. Projects are analysed on `ANALYSIS_THREADS`
+    /// threads while this one reads them, so parsing, analysis and indexing overlap.
     #[tracing::instrument(skip_all)]
     pub fn rebuild(
         &self,
@@ -353,21 +689,59 @@ impl SearchIndex {
         progress: &dyn Fn(u64),
     ) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
-            self.index.writer(60_000_000).map_err(err(&self.dir))?;
+            self.index.writer(120_000_000).map_err(err(&self.dir))?;
         self.set_generation(None)?;
         writer.delete_all_documents().map_err(err(&self.dir))?;
-        let mut n = 0u64;
-        for p in projects {
-            writer
-                .add_document(self.document(&p))
-                .map_err(err(&self.dir))?;
-            n += 1;
-            if n.is_multiple_of(10_000) {
-                progress(n);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Project>>(2 * ANALYSIS_THREADS);
+        let rx = Mutex::new(rx);
+        std::thread::scope(|s| -> Result<(), SearchError> {
+            let workers: Vec<_> = (0..ANALYSIS_THREADS)
+                .map(|_| {
+                    s.spawn(|| -> Result<(), SearchError> {
+                        let mut cache = WordCache::default();
+                        loop {
+                            let batch = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                            let Ok(batch) = batch else { return Ok(()) };
+                            for p in batch {
+                                writer
+                                    .add_document(self.document(&p, &mut cache))
+                                    .map_err(err(&self.dir))?;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            let mut n = 0u64;
+            let mut batch = Vec::with_capacity(BATCH);
+            for p in projects {
+                batch.push(p);
+                n += 1;
+                if n.is_multiple_of(10_000) {
+                    progress(n);
+                }
+                // A send fails only when every worker stopped on an error, reported below.
+                if batch.len() == BATCH
+                    && tx
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    break;
+                }
             }
-        }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            drop(tx);
+            for w in workers {
+                w.join().map_err(|_| SearchError::Index {
+                    path: self.dir.display().to_string(),
+                    message: "an analysis thread panicked".into(),
+                })??;
+            }
+            Ok(())
+        })?;
         writer.commit().map_err(err(&self.dir))?;
-        self.reader.reload().map_err(err(&self.dir))?;
+        self.reload()?;
         self.set_generation(Some(generation))
     }
 
@@ -377,15 +751,32 @@ impl SearchIndex {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(50_000_000).map_err(err(&self.dir))?;
         self.set_generation(None)?;
+        let mut cache = WordCache::default();
         for p in projects {
             writer.delete_term(Term::from_field_text(self.fields.number, p.number.as_str()));
             writer
-                .add_document(self.document(p))
+                .add_document(self.document(p, &mut cache))
                 .map_err(err(&self.dir))?;
         }
         writer.commit().map_err(err(&self.dir))?;
-        self.reader.reload().map_err(err(&self.dir))?;
+        self.reload()?;
         self.set_generation(Some(generation))
+    }
+
+    /// Loads the committed index and the tables searches need from it.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload().map_err(err(&self.dir))?;
+        let snapshot = Snapshot::load(self.reader.searcher(), self.fields.start_key)
+            .map_err(err(&self.dir))?;
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        Ok(())
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Records the generation atomically; `None` marks the index as being changed, so a crash
@@ -412,36 +803,59 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn document(&self, p: &Project) -> TantivyDocument {
+    /// One project as a tantivy document: each text field is analysed once, and its tokens go
+    /// to the scored body (repeated by the field's weight), the parts field and the phrase field.
+    fn document(&self, p: &Project, cache: &mut WordCache) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::new();
         doc.add_text(f.number, p.number.as_str());
         let products: Vec<&str> = p.products.iter().map(|x| x.title.as_str()).collect();
         let orgs: Vec<&str> = p.organisations.iter().map(|o| o.name.as_str()).collect();
-        let texts: [(usize, String); 8] = [
-            (
-                0,
-                p.title.clone()
-                    + p.full_title
-                        .as_deref()
-                        .map(|t| format!("\n{t}"))
-                        .unwrap_or_default()
-                        .as_str(),
-            ),
-            (1, p.teaser.clone().unwrap_or_default()),
-            (2, p.question.clone()),
-            (3, p.outcome.clone()),
-            (4, p.method.clone()),
-            (5, products.join("\n")),
-            (6, orgs.join("\n")),
-            (7, p.municipalities.join("\n")),
+        let title = match p.full_title.as_deref() {
+            Some(full) => format!("{}\n{full}", p.title),
+            None => p.title.clone(),
+        };
+        let texts: [&str; 8] = [
+            &title,
+            p.teaser.as_deref().unwrap_or_default(),
+            &p.question,
+            &p.outcome,
+            &p.method,
+            &products.join("\n"),
+            &orgs.join("\n"),
+            &p.municipalities.join("\n"),
         ];
-        for (i, text) in texts {
-            if !text.is_empty() {
-                doc.add_text(f.text[i].0, &text);
-                doc.add_text(f.parts, &text);
-                doc.add_text(f.all, &text);
+        let (mut body, mut parts, mut words) = (String::new(), String::new(), String::new());
+        for (text, (name, weight)) in texts.into_iter().zip(TEXT_FIELDS) {
+            if text.is_empty() {
+                continue;
             }
+            if let Some((_, field)) = f.stored.iter().find(|(n, _)| n == name) {
+                doc.add_text(*field, text);
+            }
+            let mut position = None;
+            for t in self.analyzer.analyze_cached(text, cache) {
+                let weighted = if t.kind == TokenKind::Part {
+                    &mut parts
+                } else {
+                    // Same position as the word before (a joined form): no position step.
+                    if position == Some(t.position) {
+                        words.push(SAME_POSITION);
+                    }
+                    position = Some(t.position);
+                    words.push_str(&t.term);
+                    words.push(' ');
+                    &mut body
+                };
+                for _ in 0..*weight {
+                    weighted.push_str(&t.term);
+                    weighted.push(' ');
+                }
+            }
+            words.push(FIELD_BREAK);
+        }
+        for (field, terms) in [(f.body, body), (f.parts, parts), (f.words, words)] {
+            doc.add_text(field, terms);
         }
         let facet = |name: &str| f.facets[name];
         doc.add_text(facet("theme"), p.theme.name());
@@ -468,9 +882,71 @@ impl SearchIndex {
         doc
     }
 
-    /// The query for one item: whole words in every text field with its weight, compound parts,
-    /// synonyms and near spellings at lower weights.
-    fn item_query(&self, item: &Item) -> Option<Box<dyn Query>> {
+    /// How one word (a stem) matches and scores: itself in the body, as a compound part, its
+    /// synonyms, and near spellings when the word itself is rare.
+    fn plan_word(
+        &self,
+        snap: &Snapshot,
+        stem: &str,
+        plan: &mut ItemPlan,
+    ) -> Result<(), SearchError> {
+        let f = &self.fields;
+        let mut add = |stem: &str, weight: f32| {
+            plan.terms.push((f.body, stem.to_owned()));
+            plan.terms.push((f.parts, stem.to_owned()));
+            plan.scored.push((f.body, stem.to_owned(), weight));
+            plan.scored
+                .push((f.parts, stem.to_owned(), PART_WEIGHT * weight));
+        };
+        add(stem, 1.0);
+        for syn in self.synonyms.expand(stem) {
+            add(syn, SYNONYM_WEIGHT);
+        }
+        let len = stem.chars().count();
+        let distance = match len {
+            9.. => 2,
+            5.. => 1,
+            _ => 0,
+        };
+        if distance == 0 {
+            return Ok(());
+        }
+        let df = snap.doc_freq(f.body, stem).map_err(err(&self.dir))?;
+        if df >= FUZZY_MIN_DOCS.max(u64::from(snap.len) / FUZZY_RARE_SHARE) {
+            return Ok(());
+        }
+        let mut near = BTreeSet::new();
+        for r in snap.searcher.segment_readers() {
+            let inverted = r.inverted_index(f.body).map_err(err(&self.dir))?;
+            let dfa = Dfa(self.fuzzy[distance - 1].build_dfa(stem));
+            let mut stream = inverted
+                .terms()
+                .search(dfa)
+                .into_stream()
+                .map_err(io_err(&self.dir))?;
+            while stream.advance() && near.len() < FUZZY_MAX_TERMS {
+                if let Ok(t) = std::str::from_utf8(stream.key())
+                    && t != stem
+                {
+                    near.insert(t.to_owned());
+                }
+            }
+        }
+        for t in near {
+            plan.terms.push((f.body, t.clone()));
+            plan.scored.push((f.body, t, FUZZY_WEIGHT));
+        }
+        Ok(())
+    }
+
+    fn plan_item(&self, snap: &Snapshot, item: &Item) -> Result<Option<ItemPlan>, SearchError> {
+        let mut plan = ItemPlan::default();
+        let phrase = |plan: &mut ItemPlan, stems: Vec<String>| {
+            for s in &stems {
+                plan.scored.push((self.fields.body, s.clone(), 1.0));
+            }
+            plan.phrases.push(stems);
+        };
         match item {
             Item::Phrase(text) => {
                 let stems: Vec<String> = self
@@ -480,182 +956,129 @@ impl SearchIndex {
                     .filter(|t| t.kind == TokenKind::Word)
                     .map(|t| t.term)
                     .collect();
-                if stems.len() < 2 {
-                    return stems.first().map(|s| self.term_query(s, true));
+                match stems.len() {
+                    0 => return Ok(None),
+                    1 => {
+                        plan.exact = Some(stems[0].clone());
+                        self.plan_word(snap, &stems[0], &mut plan)?;
+                    }
+                    _ => phrase(&mut plan, stems),
                 }
-                let per_field: Vec<(Occur, Box<dyn Query>)> = self
-                    .fields
-                    .text
-                    .iter()
-                    .map(|(field, w)| {
-                        let terms: Vec<Term> = stems
-                            .iter()
-                            .map(|s| Term::from_field_text(*field, s))
-                            .collect();
-                        (
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), *w))
-                                as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                Some(Box::new(BooleanQuery::new(per_field)))
             }
             Item::Word(word) => {
                 let tokens = self.analyzer.analyze(word);
-                let words: Vec<&str> = tokens
+                let words: Vec<String> = tokens
                     .iter()
                     .filter(|t| t.kind == TokenKind::Word)
-                    .map(|t| t.term.as_str())
+                    .map(|t| t.term.clone())
                     .collect();
-                let joined = tokens
-                    .iter()
-                    .find(|t| t.kind == TokenKind::Joined)
-                    .map(|t| t.term.as_str());
+                let joined = tokens.iter().find(|t| t.kind == TokenKind::Joined);
                 match (words.as_slice(), joined) {
-                    ([], _) => None,
-                    ([one], _) => Some(self.term_query(one, true)),
+                    ([], _) => return Ok(None),
+                    ([one], _) => {
+                        plan.exact = Some(one.clone());
+                        self.plan_word(snap, one, &mut plan)?;
+                    }
                     // "re-integratie": the joined form, or the pieces as a phrase.
                     (_, Some(j)) => {
-                        let phrase = self.item_query(&Item::Phrase(words.join(" ")));
-                        let mut clauses = vec![(Occur::Should, self.term_query(j, true))];
-                        clauses.extend(phrase.map(|q| (Occur::Should, q)));
-                        Some(Box::new(BooleanQuery::new(clauses)))
+                        plan.exact = Some(j.term.clone());
+                        self.plan_word(snap, &j.term, &mut plan)?;
+                        phrase(&mut plan, words);
                     }
-                    (_, None) => None,
+                    (_, None) => return Ok(None),
                 }
             }
         }
+        Ok(Some(plan))
     }
 
-    fn term_query(&self, stem: &str, expand: bool) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |stem: &str, weight: f32| {
-            for (field, w) in &self.fields.text {
-                let q = TermQuery::new(
-                    Term::from_field_text(*field, stem),
-                    IndexRecordOption::WithFreqs,
+    /// The documents an item matches (deleted ones included).
+    fn item_docs(&self, snap: &Snapshot, plan: &ItemPlan) -> Result<DocBits, SearchError> {
+        let mut bits = DocBits::empty(snap.len);
+        for (field, term) in &plan.terms {
+            bits.or_with(&*snap.term_docs(*field, term).map_err(err(&self.dir))?);
+        }
+        for stems in &plan.phrases {
+            // Only documents with every word of the phrase, and not found already, are checked
+            // for the phrase itself (a position check per document).
+            let mut candidates = snap.alive.clone();
+            for stem in stems {
+                candidates.and_with(
+                    &*snap
+                        .term_docs(self.fields.body, stem)
+                        .map_err(err(&self.dir))?,
                 );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), w * weight)),
-                ));
             }
-            let q = TermQuery::new(
-                Term::from_field_text(self.fields.parts, stem),
-                IndexRecordOption::WithFreqs,
+            candidates.and_not_with(&bits);
+            bits.or_with(
+                &snap
+                    .phrase_docs(self.fields.words, stems, &candidates)
+                    .map_err(err(&self.dir))?,
             );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), PART_WEIGHT * weight)),
-            ));
-        };
-        add(stem, 1.0);
-        if expand {
-            for syn in self.synonyms.expand(stem) {
-                add(syn, SYNONYM_WEIGHT);
-            }
-            let len = stem.chars().count();
-            let distance = if len >= 9 {
-                2
-            } else if len >= 5 {
-                1
-            } else {
-                0
-            };
-            if distance > 0 {
-                let fuzzy = FuzzyTermQuery::new(
-                    Term::from_field_text(self.fields.all, stem),
-                    distance,
-                    true,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_WEIGHT)),
-                ));
-            }
         }
-        Box::new(BooleanQuery::new(clauses))
+        Ok(bits)
     }
 
-    fn text_query(&self, parsed: &ParsedQuery, all_required: bool) -> Option<Box<dyn Query>> {
-        let occur = if all_required {
-            Occur::Must
-        } else {
-            Occur::Should
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for group in &parsed.groups {
-            let alts: Vec<(Occur, Box<dyn Query>)> = group
-                .iter()
-                .filter_map(|i| self.item_query(i))
-                .map(|q| (Occur::Should, q))
-                .collect();
-            if !alts.is_empty() {
-                clauses.push((occur, Box::new(BooleanQuery::new(alts))));
-            }
-        }
-        if clauses.is_empty() {
-            return None;
-        }
-        for item in &parsed.excluded {
-            if let Some(q) = self.item_query(item) {
-                clauses.push((Occur::MustNot, q));
-            }
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// Filters grouped by facet: values of one facet OR, facets AND; `skip` leaves one facet out
-    /// (disjunctive faceting: a facet's counts ignore its own selection).
-    fn filter_query(
+    /// Live documents with every group (`all_groups`) or any group, and no excluded item.
+    fn text_docs(
         &self,
+        snap: &Snapshot,
+        groups: &[DocBits],
+        excluded: &[DocBits],
+        all_groups: bool,
+    ) -> DocBits {
+        let mut bits = snap.alive.clone();
+        if !all_groups {
+            let mut any = DocBits::empty(snap.len);
+            for g in groups {
+                any.or_with(g);
+            }
+            bits.and_with(&any);
+        } else {
+            for g in groups {
+                bits.and_with(g);
+            }
+        }
+        for x in excluded {
+            bits.and_not_with(x);
+        }
+        bits
+    }
+
+    /// Documents passing the filters of every facet but `skip`: values of one facet OR, facets
+    /// AND (`skip` gives disjunctive facets: a facet's counts ignore its own selection).
+    fn filter_docs(
+        snap: &Snapshot,
         filters: &BTreeMap<&str, Vec<String>>,
         skip: Option<&str>,
-    ) -> Vec<(Occur, Box<dyn Query>)> {
-        filters
-            .iter()
-            .filter(|(facet, _)| Some(**facet) != skip)
-            .map(|(facet, values)| {
-                let field = self.fields.facets[facet];
-                let alts: Vec<(Occur, Box<dyn Query>)> = values
-                    .iter()
-                    .map(|v| {
-                        (
-                            Occur::Should,
-                            Box::new(TermQuery::new(
-                                Term::from_field_text(field, v),
-                                IndexRecordOption::Basic,
-                            )) as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                (
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(alts)) as Box<dyn Query>,
-                )
-            })
-            .collect()
-    }
-
-    fn combine(text: Option<&dyn Query>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
-        let mut clauses = filters;
-        clauses.push((
-            Occur::Must,
-            text.map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone()),
-        ));
-        Box::new(BooleanQuery::new(clauses))
+    ) -> Option<DocBits> {
+        let mut out: Option<DocBits> = None;
+        for (facet, values) in filters.iter().filter(|(f, _)| Some(**f) != skip) {
+            let mut any = DocBits::empty(snap.len);
+            if let Some(table) = snap.facets.get(facet) {
+                for v in values {
+                    if let Some(b) = table.value_docs(v, snap.len) {
+                        any.or_with(&b);
+                    }
+                }
+            }
+            match &mut out {
+                Some(o) => o.and_with(&any),
+                None => out = Some(any),
+            }
+        }
+        out
     }
 
     /// Searches: top hits with snippets, the total, and every facet's counts.
     #[tracing::instrument(skip(self), fields(query = %req.query))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
-        let searcher = self.reader.searcher();
+        let snap = self.snapshot();
         let parsed = parse(&req.query);
         let trimmed = req.query.trim();
         if trimmed.len() >= 6
             && trimmed.bytes().all(|b| b.is_ascii_digit())
-            && self.number_exists(&searcher, trimmed)?
+            && self.number_exists(&snap.searcher, trimmed)?
         {
             return Ok(SearchResponse {
                 total: 1,
@@ -677,164 +1100,282 @@ impl SearchIndex {
         let mut notice = (!parsed.unknown_fields.is_empty()).then(|| Notice::UnknownFields {
             fields: parsed.unknown_fields.clone(),
         });
-        let mut text = self.text_query(&parsed, true);
-        let mut query = Self::combine(text.as_deref(), self.filter_query(&by_facet, None));
-        // The matching doc ids give the total and the counts of every facet without a filter.
-        let mut base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
-        let mut total = facets::total(&base);
-        if total == 0 && parsed.groups.len() > 1 {
-            text = self.text_query(&parsed, false);
-            query = Self::combine(text.as_deref(), self.filter_query(&by_facet, None));
-            base = searcher.search(&query, &DocIds).map_err(err(&self.dir))?;
-            total = facets::total(&base);
-            if total > 0 {
-                notice = Some(Notice::Fallback);
-            }
+        let TextMatch {
+            docs: text,
+            scored,
+            exact,
+        } = self.match_text(&snap, &parsed, &mut notice)?;
+        let filtered = Self::filter_docs(&snap, &by_facet, None);
+        let mut hits = text.clone().unwrap_or_else(|| snap.alive.clone());
+        if let Some(f) = &filtered {
+            hits.and_with(f);
         }
+        let total = hits.count();
         let limit = req.limit.clamp(1, 100);
-        let sort_newest = req.sort == Sort::Newest || text.is_none();
-        let top: Vec<(f32, DocAddress)> = if sort_newest {
-            let docs: Vec<(Option<u64>, DocAddress)> = searcher
-                .search(
-                    &query,
-                    &TopDocs::with_limit(limit)
-                        .and_offset(req.offset)
-                        .order_by_fast_field::<u64>("start_key", Order::Desc),
-                )
-                .map_err(err(&self.dir))?;
-            docs.into_iter().map(|(_, d)| (0.0, d)).collect()
+        let wanted = limit.saturating_add(req.offset);
+        let top: Vec<Ranked> = if req.offset as u64 >= total {
+            Vec::new()
+        } else if req.sort == Sort::Newest || scored.is_empty() {
+            Self::top_newest(&snap, &hits, total, wanted)
         } else {
-            self.top_by_score(&searcher, &query, limit, req.offset)?
+            self.top_by_score(&snap, &scored, exact.as_deref(), &hits, wanted)?
         };
-        let hits = self.hits(&searcher, text.as_deref(), &top)?;
-        // Disjunctive facets: a facet with a filter of its own is counted without that filter;
-        // all other facets share the doc ids of the fully filtered query.
+        let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
+        let marks: HashSet<String> = scored
+            .iter()
+            .filter(|(f, _, _)| *f == self.fields.body)
+            .map(|(_, t, _)| t.clone())
+            .collect();
+        let hit_list = self.hits(&snap, &marks, &top)?;
+        // Facets without a filter of their own share one count over the hits; a facet with a
+        // filter is counted over the hits without that filter.
+        let plain: Vec<&str> = FACETS
+            .iter()
+            .copied()
+            .filter(|f| !by_facet.contains_key(f))
+            .collect();
         let mut facets = BTreeMap::new();
-        for facet in FACETS {
-            let counts = if by_facet.contains_key(facet) {
-                let q = Self::combine(text.as_deref(), self.filter_query(&by_facet, Some(facet)));
-                let docs = searcher.search(&q, &DocIds).map_err(err(&self.dir))?;
-                self.count_facet(&searcher, &docs, facet)?
-            } else {
-                self.count_facet(&searcher, &base, facet)?
-            };
-            facets.insert((*facet).to_owned(), counts);
+        for (name, counts) in plain
+            .iter()
+            .zip(snap.facets.count(&plain, &hits, &snap.alive))
+        {
+            facets.insert((*name).to_owned(), sort_counts(name, counts));
+        }
+        for name in by_facet.keys() {
+            let mut docs = text.clone().unwrap_or_else(|| snap.alive.clone());
+            if let Some(f) = Self::filter_docs(&snap, &by_facet, Some(name)) {
+                docs.and_with(&f);
+            }
+            let counts = snap.facets.count(&[name], &docs, &snap.alive);
+            let counts = counts.into_iter().next().unwrap_or_default();
+            facets.insert((*name).to_owned(), sort_counts(name, counts));
         }
         Ok(SearchResponse {
             total,
-            hits,
+            hits: hit_list,
             facets,
             notice,
             redirect: None,
         })
     }
 
-    /// Top documents by score; equal scores go to the newer project.
+    /// The live documents matching the text (`None` for no text) and the weighted terms that
+    /// score them. When no document has all words, documents with any word, with a notice.
+    fn match_text(
+        &self,
+        snap: &Snapshot,
+        parsed: &ParsedQuery,
+        notice: &mut Option<Notice>,
+    ) -> Result<TextMatch, SearchError> {
+        let mut groups = Vec::new();
+        let mut scored: Vec<(Field, String, f32)> = Vec::new();
+        // The typed words, when every group is one word: they seed the ranking (see
+        // `top_by_score`).
+        let mut exact: Option<Vec<String>> = Some(Vec::new());
+        for group in &parsed.groups {
+            let mut bits: Option<DocBits> = None;
+            if group.len() > 1 {
+                exact = None;
+            }
+            for item in group {
+                if let Some(plan) = self.plan_item(snap, item)? {
+                    match (&mut exact, &plan.exact) {
+                        (Some(e), Some(word)) => e.push(word.clone()),
+                        _ => exact = None,
+                    }
+                    let docs = self.item_docs(snap, &plan)?;
+                    match &mut bits {
+                        Some(b) => b.or_with(&docs),
+                        None => bits = Some(docs),
+                    }
+                    scored.extend(plan.scored);
+                }
+            }
+            groups.extend(bits);
+        }
+        if groups.is_empty() {
+            return Ok(TextMatch {
+                docs: None,
+                scored: Vec::new(),
+                exact: None,
+            });
+        }
+        let mut excluded = Vec::new();
+        for item in &parsed.excluded {
+            if let Some(plan) = self.plan_item(snap, item)? {
+                excluded.push(self.item_docs(snap, &plan)?);
+            }
+        }
+        let mut docs = self.text_docs(snap, &groups, &excluded, true);
+        if groups.len() > 1 && docs.count() == 0 {
+            let any = self.text_docs(snap, &groups, &excluded, false);
+            if any.count() > 0 {
+                *notice = Some(Notice::Fallback);
+            }
+            docs = any;
+            exact = None;
+        }
+        // One term reached by two ways (a synonym that is also typed) counts once, at its best.
+        scored.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)).then(b.2.total_cmp(&a.2)));
+        scored.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        Ok(TextMatch {
+            docs: Some(docs),
+            scored,
+            exact: exact.filter(|e| !e.is_empty()),
+        })
+    }
+
+    /// The best `k` of `hits` by BM25F score, ties to the newer project. The scoring query is a
+    /// flat sum of term queries, so tantivy runs block-max WAND over it; documents outside
+    /// `hits` are passed over without raising the threshold.
+    ///
+    /// WAND prunes only as well as its threshold: with many common terms (synonyms, compound
+    /// parts) it starts low and rises slowly. So when the query is plain words, the best `k`
+    /// documents by the typed words alone (one term each: a fast block-max WAND) are scored in
+    /// full first, and the full WAND starts at the worst of them. The result is exact either way.
     fn top_by_score(
         &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        limit: usize,
-        offset: usize,
-    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        // Fetch a little more than needed so ties at the edge can be ordered by recency.
-        let fetched: Vec<(f32, DocAddress)> = searcher
-            .search(
-                query,
-                &TopDocs::with_limit(limit + offset + 10).order_by_score(),
+        snap: &Snapshot,
+        scored: &[(Field, String, f32)],
+        exact: Option<&[String]>,
+        hits: &DocBits,
+        k: usize,
+    ) -> Result<Vec<Ranked>, SearchError> {
+        let term = |field: Field, term: &str| {
+            TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
             )
-            .map_err(err(&self.dir))?;
-        let mut keyed: Vec<(f32, u64, DocAddress)> = fetched
-            .into_iter()
-            .map(|(s, d)| {
-                let key = searcher
-                    .segment_reader(d.segment_ord)
-                    .fast_fields()
-                    .u64("start_key")
-                    .ok()
-                    .and_then(|c| c.first(d.doc_id))
-                    .unwrap_or(0);
-                (s, key, d)
+        };
+        let clauses: Vec<(Occur, Box<dyn Query>)> = scored
+            .iter()
+            .map(|(field, t, w)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term(*field, t)), *w)) as Box<dyn Query>,
+                )
             })
             .collect();
-        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-        Ok(keyed
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|(s, _, d)| (s, d))
-            .collect())
+        let enabled = EnableScoring::enabled_from_searcher(&snap.searcher);
+        let full = BooleanQuery::new(clauses)
+            .weight(enabled)
+            .map_err(err(&self.dir))?;
+        let mut top = TopK::new(k);
+        if let Some(words) = exact {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = words
+                .iter()
+                .map(|w| {
+                    (
+                        Occur::Must,
+                        Box::new(term(self.fields.body, w)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let seed = BooleanQuery::new(clauses)
+                .weight(enabled)
+                .map_err(err(&self.dir))?;
+            let mut first = TopK::new(k);
+            for (r, &base) in snap.searcher.segment_readers().iter().zip(&snap.bases) {
+                seed.for_each_pruning(first.threshold(), r, &mut |doc, score| {
+                    first.offer(snap, hits, base + doc, score)
+                })
+                .map_err(err(&self.dir))?;
+            }
+            let mut docs: Vec<u32> = first.heap.iter().map(|r| r.doc).collect();
+            docs.sort_unstable();
+            for (seg, (r, &base)) in snap
+                .searcher
+                .segment_readers()
+                .iter()
+                .zip(&snap.bases)
+                .enumerate()
+            {
+                let mut scorer = full.scorer(r, 1.0).map_err(err(&self.dir))?;
+                for &g in docs
+                    .iter()
+                    .filter(|&&g| snap.address(g).segment_ord as usize == seg)
+                {
+                    let d = g - base;
+                    if scorer.doc() < d {
+                        scorer.seek(d);
+                    }
+                    if scorer.doc() == d {
+                        top.offer(snap, hits, g, scorer.score());
+                    }
+                }
+            }
+        }
+        for (r, &base) in snap.searcher.segment_readers().iter().zip(&snap.bases) {
+            full.for_each_pruning(top.threshold(), r, &mut |doc, score| {
+                top.offer(snap, hits, base + doc, score)
+            })
+            .map_err(err(&self.dir))?;
+        }
+        Ok(top.heap.into_sorted_vec())
+    }
+
+    /// The newest `k` of `hits`: from the precomputed order when hits are common, else by
+    /// sorting the hits.
+    fn top_newest(snap: &Snapshot, hits: &DocBits, total: u64, k: usize) -> Vec<Ranked> {
+        let ranked = |doc: u32| Ranked {
+            score: 0.0,
+            key: snap.keys[doc as usize],
+            doc,
+        };
+        if total * 64 >= u64::from(snap.len) {
+            snap.newest
+                .iter()
+                .filter(|d| hits.contains(**d))
+                .take(k)
+                .map(|&d| ranked(d))
+                .collect()
+        } else {
+            let mut all: Vec<Ranked> = hits.iter().map(ranked).collect();
+            all.sort();
+            all.truncate(k);
+            all
+        }
     }
 
     fn hits(
         &self,
-        searcher: &Searcher,
-        text: Option<&dyn Query>,
-        top: &[(f32, DocAddress)],
+        snap: &Snapshot,
+        marks: &HashSet<String>,
+        top: &[Ranked],
     ) -> Result<Vec<Hit>, SearchError> {
-        let mut generators = Vec::new();
-        if let Some(q) = text {
-            for name in SNIPPET_FIELDS {
-                let field = self.field(name);
-                let mut g = SnippetGenerator::create(searcher, q, field).map_err(err(&self.dir))?;
-                g.set_max_num_chars(220);
-                generators.push((*name, g));
-            }
-        }
         let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(*addr).map_err(err(&self.dir))?;
+        let mut seen = Seen::new();
+        for r in top {
+            let doc: TantivyDocument = snap
+                .searcher
+                .doc(snap.address(r.doc))
+                .map_err(err(&self.dir))?;
             let get = |f: Field| {
                 doc.get_first(f)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
-                    .to_owned()
             };
-            let title = get(self.field("title"));
-            let title = title.lines().next().unwrap_or_default().to_owned();
             let mut snippets = BTreeMap::new();
-            for (name, g) in &generators {
-                let mut s = g.snippet_from_doc(&doc);
-                if !s.highlighted().is_empty() {
-                    s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    snippets.insert((*name).to_owned(), s.to_html());
+            let mut title = String::new();
+            for (name, field) in &self.fields.stored {
+                let text = get(*field);
+                if *name == "title" {
+                    title = text.lines().next().unwrap_or_default().to_owned();
+                }
+                if !marks.is_empty()
+                    && let Some(s) = snippet(&self.analyzer, marks, &mut seen, text)
+                {
+                    snippets.insert((*name).to_owned(), s);
                 }
             }
             hits.push(Hit {
-                project_number: get(self.fields.number),
+                project_number: get(self.fields.number).to_owned(),
                 title,
-                score: *score,
+                score: r.score,
                 snippets,
             });
         }
         Ok(hits)
-    }
-
-    fn field(&self, name: &str) -> Field {
-        let i = TEXT_FIELDS
-            .iter()
-            .position(|(n, _)| *n == name)
-            .expect("known text field");
-        self.fields.text[i].0
-    }
-
-    fn count_facet(
-        &self,
-        searcher: &Searcher,
-        docs: &SegmentDocs,
-        facet: &str,
-    ) -> Result<Vec<FacetCount>, SearchError> {
-        let counts = facets::count(searcher, docs, facet).map_err(err(&self.dir))?;
-        let mut out: Vec<FacetCount> = counts
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        if facet == "year" {
-            out.sort_by(|a, b| b.value.cmp(&a.value));
-        } else {
-            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
-        Ok(out)
     }
 
     fn number_exists(&self, searcher: &Searcher, number: &str) -> Result<bool, SearchError> {
@@ -847,7 +1388,7 @@ impl SearchIndex {
 
     /// Number of projects in the index.
     pub fn len(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.snapshot().searcher.num_docs()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -856,8 +1397,22 @@ impl SearchIndex {
 
     /// Whether the index holds this project (for consistency checks).
     pub fn contains(&self, number: &ProjectNumber) -> Result<bool, SearchError> {
-        self.number_exists(&self.reader.searcher(), number.as_str())
+        self.number_exists(&self.snapshot().searcher, number.as_str())
     }
+}
+
+/// Years newest first; other facets by count, then name.
+fn sort_counts(facet: &str, counts: Vec<(String, u64)>) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    if facet == "year" {
+        out.sort_by(|a, b| b.value.cmp(&a.value));
+    } else {
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    out
 }
 
 /// Filter values are matched as stored: statuses and themes case-insensitively.

@@ -3,9 +3,11 @@
 //! weights, snippets and disjunctive facet counts. No HTTP in here.
 
 pub mod analysis;
+mod bits;
 mod facets;
 mod index;
 pub mod query;
+mod snippets;
 pub mod synonyms;
 
 pub use analysis::{Analyzer, Token, TokenKind};

@@ -1,0 +1,150 @@
+//! Snippets of the shown hits: the stored text of a field, cut to the passage with the most
+//! matched words, every matched word in `<mark>` and everything else HTML-escaped.
+//!
+//! A word is marked when one of its terms (its stem, its joined form, its compound parts) is a
+//! term the query searched for. Only the ten or so shown hits get snippets, and only words that
+//! contain a searched term as a substring are analysed, so this costs little next to the search.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::{Analyzer, fold, words};
+
+/// Longest snippet, in bytes of the original text.
+const MAX_BYTES: usize = 220;
+
+/// Whether each written word seen so far matched: the shown hits share much of their wording.
+pub(crate) type Seen = HashMap<String, bool>;
+
+/// The snippet of `text`, or `None` when no word in it matches.
+pub(crate) fn snippet(
+    analyzer: &Analyzer,
+    marks: &HashSet<String>,
+    seen: &mut Seen,
+    text: &str,
+) -> Option<String> {
+    let marked: Vec<(usize, usize)> = words(text)
+        .filter(|(_, _, w)| {
+            if let Some(m) = seen.get(*w) {
+                return *m;
+            }
+            let m = matches(analyzer, marks, w);
+            seen.insert((*w).to_owned(), m);
+            m
+        })
+        .map(|(s, e, _)| (s, e))
+        .collect();
+    if marked.is_empty() {
+        return None;
+    }
+    let (from, to) = if text.len() <= MAX_BYTES {
+        (0, text.len())
+    } else {
+        window(text, &marked)
+    };
+    let mut html = String::with_capacity(to - from + 64);
+    let mut at = from;
+    for &(s, e) in marked.iter().filter(|(s, e)| *s >= from && *e <= to) {
+        escape_into(&mut html, &text[at..s]);
+        html.push_str("<mark>");
+        escape_into(&mut html, &text[s..e]);
+        html.push_str("</mark>");
+        at = e;
+    }
+    escape_into(&mut html, &text[at..to]);
+    Some(html.trim().to_owned())
+}
+
+/// Whether a written word matches: a cheap substring test first, then the full analysis.
+fn matches(analyzer: &Analyzer, marks: &HashSet<String>, word: &str) -> bool {
+    let folded: String = fold(word)
+        .chars()
+        .filter(|c| !matches!(c, '-' | '\'' | '’'))
+        .collect();
+    marks.iter().any(|m| folded.contains(m.as_str()))
+        && analyzer
+            .analyze(word)
+            .iter()
+            .any(|t| marks.contains(&t.term))
+}
+
+/// The byte range of at most `MAX_BYTES` holding the most marked words, starting at one of them
+/// (the earliest on ties) and ending at a word boundary.
+fn window(text: &str, marked: &[(usize, usize)]) -> (usize, usize) {
+    let mut best = (0usize, 0usize);
+    for (i, &(s, _)) in marked.iter().enumerate() {
+        let n = marked[i..]
+            .iter()
+            .take_while(|(_, e)| *e <= s + MAX_BYTES)
+            .count();
+        if n > best.1 {
+            best = (s, n);
+        }
+    }
+    // Start a little before the first match when that is the start of its sentence or text.
+    let start = best.0;
+    let lead = text[..start]
+        .rfind(['.', '\n', '?', '!'])
+        .map_or(0, |p| p + 1);
+    let start = if start - lead <= MAX_BYTES / 4 {
+        lead
+    } else {
+        start
+    };
+    let mut end = start;
+    for (_, e, _) in words(&text[start..]) {
+        if e > MAX_BYTES {
+            break;
+        }
+        end = start + e;
+    }
+    (start, end.max(best.0))
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_stems_and_compound_parts_and_escapes_the_rest() {
+        let a = Analyzer::new(["schuld", "hulp", "verlening", "hulpverlening"]);
+        let marks: HashSet<String> = [a.stem("schulden")].into_iter().collect();
+        let s = snippet(
+            &a,
+            &marks,
+            &mut Seen::new(),
+            "Schulden & <b>schuldhulpverlening</b> rest",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "<mark>Schulden</mark> &amp; &lt;b&gt;<mark>schuldhulpverlening</mark>&lt;/b&gt; rest"
+        );
+        assert_eq!(snippet(&a, &marks, &mut Seen::new(), "niets hier"), None);
+    }
+
+    #[test]
+    fn long_texts_are_cut_around_the_matches() {
+        let a = Analyzer::new(Vec::<String>::new());
+        let marks: HashSet<String> = [a.stem("jongeren")].into_iter().collect();
+        let text = format!(
+            "{} Dit gaat over jongeren en nog meer jongeren.",
+            "vul ".repeat(100)
+        );
+        let s = snippet(&a, &marks, &mut Seen::new(), &text).unwrap();
+        assert!(s.len() < 300, "{s}");
+        assert_eq!(s.matches("<mark>").count(), 2, "{s}");
+    }
+}
