@@ -319,12 +319,17 @@ fn similar_vraagbaak_and_suggest() {
     }
     let out = cli.run(&["similar", "999999999"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no project 999999999"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no project 999999999"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(cli.run(&["similar", "not-a-number"]).status.code(), Some(2));
 
     let case = cli.file(
         "casus.txt",
-        "Wij willen statushouders sneller aan werk helpen; de taalcursus sluit niet aan.".as_bytes(),
+        "Wij willen statushouders sneller aan werk helpen; de taalcursus sluit niet aan."
+            .as_bytes(),
     );
     let found: Value =
         serde_json::from_str(&cli.ok(&["--json", "vraagbaak", case.to_str().unwrap()])).unwrap();
