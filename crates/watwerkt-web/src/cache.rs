@@ -26,7 +26,10 @@ impl Validators {
     pub fn new() -> Validators {
         let now = SystemTime::now();
         Validators {
-            boot: now.duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos(),
+            boot: now
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
             seen: Mutex::new((None, now)),
         }
     }
@@ -37,7 +40,11 @@ impl Validators {
         if seen.0 != generation {
             *seen = (generation, SystemTime::now());
         }
-        let secs = seen.1.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let secs = seen
+            .1
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
         UNIX_EPOCH + Duration::from_secs(secs)
     }
 }
@@ -75,9 +82,7 @@ pub async fn conditional(State(app): State<Shared>, req: Request, next: Next) ->
     let key = format!(
         "{}|{generation:?}|{}",
         app.validators.boot,
-        req.uri()
-            .path_and_query()
-            .map_or(path, |p| p.as_str())
+        req.uri().path_and_query().map_or(path, |p| p.as_str())
     );
     let etag = format!("W/\"{:016x}\"", fnv(key.as_bytes()));
     let last_modified = httpdate::fmt_http_date(modified);

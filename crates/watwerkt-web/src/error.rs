@@ -116,4 +116,3 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         Err(_) => (status, heading).into_response(),
     }
 }
-

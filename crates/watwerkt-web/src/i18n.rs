@@ -174,7 +174,14 @@ impl Lang {
     pub fn projects(self, n: impl std::borrow::Borrow<u64>) -> String {
         let n = *n.borrow();
         let t = self.texts();
-        format!("{n} {}", if n == 1 { t.project_one } else { t.project_many })
+        format!(
+            "{n} {}",
+            if n == 1 {
+                t.project_one
+            } else {
+                t.project_many
+            }
+        )
     }
 }
 

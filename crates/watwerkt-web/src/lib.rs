@@ -64,7 +64,10 @@ fn pages() -> Router<Shared> {
         .route("/search", get(pages::search::search_page))
         .route("/project/{number}", get(pages::project::project_page))
         .route("/thema/{slug}", get(pages::listing::theme_page))
-        .route("/organisatie/{slug}", get(pages::listing::organisation_page))
+        .route(
+            "/organisatie/{slug}",
+            get(pages::listing::organisation_page),
+        )
         .route("/gemeente/{slug}", get(pages::listing::municipality_page))
         .route("/programma", get(pages::programme::programme_page))
         .route("/statistieken", get(pages::stats::stats_page))

@@ -74,7 +74,9 @@ pub async fn search_page(
     let st = SearchState::parse(raw.as_deref())?;
     let res = run(&app, request(&st, PAGE_SIZE)).await?;
     if let Some(number) = &res.redirect {
-        return Ok(Redirect::to(&format!("{}/project/{}", l.base, query::encode(number))).into_response());
+        return Ok(
+            Redirect::to(&format!("{}/project/{}", l.base, query::encode(number))).into_response(),
+        );
     }
     let dir = directory(&app).await?;
     let lang = l.lang;
