@@ -9,9 +9,9 @@
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::pages::Layout;
 use crate::query::QueryError;
@@ -33,11 +33,10 @@ pub enum AppError {
     Worker(String),
 }
 
-/// What the error page needs to know, carried from the handler to [`error_pages`].
+/// What the error page needs to know beyond the status, carried from the handler to
+/// [`error_pages`]: for 400, what was wrong with the request (the client's own input, safe to show).
 #[derive(Debug, Clone)]
 struct Failure {
-    status: StatusCode,
-    /// For 400: what was wrong with the request (it is the client's own input, safe to show).
     detail: Option<String>,
 }
 
@@ -52,7 +51,7 @@ impl IntoResponse for AppError {
             }
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(Failure { status, detail });
+        res.extensions_mut().insert(Failure { detail });
         res
     }
 }
@@ -70,49 +69,59 @@ struct ErrorPage {
     detail: Option<String>,
 }
 
-/// Renders the body of every failed request.
+/// Renders the body of every failed request: our own errors, and the rejections of axum's
+/// extractors (an undecodable path segment, a wrong method), which would otherwise be plain text.
 pub async fn error_pages(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let res = next.run(req).await;
-    let Some(failure) = res.extensions().get::<Failure>().cloned() else {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
         return res;
-    };
-    let status = failure.status;
+    }
+    let detail = res
+        .extensions()
+        .get::<Failure>()
+        .and_then(|f| f.detail.clone());
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
         let (code, title) = match status {
-            StatusCode::BAD_REQUEST => ("bad_request", "Bad request"),
             StatusCode::NOT_FOUND => ("not_found", "Not found"),
+            s if s.is_client_error() => ("bad_request", "Bad request"),
             _ => ("internal", "Internal server error"),
         };
         let body = serde_json::json!({
             "type": format!("https://watwerkt.nl/problems/{code}"),
             "title": title,
             "status": status.as_u16(),
-            "detail": failure.detail,
+            "detail": detail,
         });
-        return (
-            status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response();
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        return Response::from_parts(parts, body.to_string().into());
     }
     let l = Layout::for_path(&path, query.as_deref());
     let t = l.t;
     let (heading, message) = match status {
-        StatusCode::BAD_REQUEST => (t.bad_request, t.bad_request_text),
         StatusCode::NOT_FOUND => (t.not_found, t.not_found_text),
+        StatusCode::BAD_REQUEST if detail.is_some() => (t.bad_request, t.bad_request_text),
+        s if s.is_client_error() => (t.bad_address, t.bad_address_text),
         _ => (t.server_error, t.server_error_text),
     };
-    let page = ErrorPage {
+    let body = ErrorPage {
         l,
         heading,
         message,
-        detail: failure.detail,
-    };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(_) => (status, heading).into_response(),
+        detail,
     }
+    .render()
+    .unwrap_or_else(|_| heading.to_owned());
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, body.into())
 }

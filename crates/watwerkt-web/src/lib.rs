@@ -100,6 +100,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         ))
         .layer(middleware::from_fn(error::error_pages))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(server_timing))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
@@ -136,6 +137,18 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
+    res
+}
+
+/// `Server-Timing: app;dur=…` (milliseconds until the response head is ready), so latency can
+/// be measured at the server without the client's own overhead (`scripts/bench-web.sh`).
+async fn server_timing(req: axum::extract::Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.3}")) {
+        res.headers_mut().insert("server-timing", v);
+    }
     res
 }
 

@@ -190,6 +190,18 @@ async fn errors_are_pages_with_the_right_status() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Ongeldige zoekopdracht"));
     assert_eq!(app.api_projects("f=bogus:1").await.status, 400);
+    // Undecodable path segments are the extractor's rejection, still shown as our page.
+    for target in ["/project/%FF", "/gemeente/%FF%FE", "/en/thema/%C3"] {
+        let r = app.get(target).await;
+        assert_eq!(r.status, 400, "{target}");
+        assert!(r.header("content-type").unwrap().starts_with("text/html"));
+        assert!(r.body.contains("<h1 class=\"utrecht-heading-1\">"));
+    }
+    let post = app
+        .request("POST", "/zoeken", "Content-Length: 0\r\n")
+        .await;
+    assert_eq!(post.status, 405);
+    assert!(post.body.contains("<html lang=\"nl\">"));
 }
 
 #[tokio::test]
