@@ -148,6 +148,11 @@ impl DirectoryCache {
         Ok(d)
     }
 
+    /// The directory if it is already built for the current generation; never blocks on a build.
+    pub fn cached(&self, catalog: &Catalog) -> Option<Arc<Directory>> {
+        self.fresh(catalog.index().generation())
+    }
+
     fn fresh(&self, generation: Option<u64>) -> Option<Arc<Directory>> {
         self.current
             .lock()

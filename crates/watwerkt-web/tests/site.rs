@@ -211,6 +211,8 @@ async fn headers_cache_and_head() {
     let csp = r.header("content-security-policy").unwrap();
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("last-modified").is_some());
+    assert!(r.header("server-timing").unwrap().starts_with("app;dur="));
     let etag = r.header("etag").unwrap().to_string();
     let again = app
         .request("GET", "/", &format!("If-None-Match: {etag}\r\n"))

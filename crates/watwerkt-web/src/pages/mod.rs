@@ -121,8 +121,12 @@ where
         .map_err(|e| AppError::Worker(e.to_string()))?
 }
 
-/// The catalogue-wide directory of the current generation.
+/// The catalogue-wide directory of the current generation; built on the blocking pool only
+/// after the catalogue changed.
 pub async fn directory(app: &Shared) -> Result<Arc<Directory>, AppError> {
+    if let Some(d) = app.directory.cached(&app.catalog) {
+        return Ok(d);
+    }
     let a = app.clone();
     blocking(app, move |c| Ok(a.directory.get(c)?)).await
 }
