@@ -64,8 +64,13 @@ pub async fn theme_page(
                 .collect()
         })
         .unwrap_or_default();
-    let label = l.t.theme;
-    listing(&app, &dir, l, raw, "theme", theme.name(), label, intro).await
+    let what = Subject {
+        facet: "theme",
+        name: theme.name().to_owned(),
+        kind_label: l.t.theme,
+        intro,
+    };
+    listing(&app, &dir, l, raw, what).await
 }
 
 pub async fn organisation_page(
@@ -94,29 +99,43 @@ async fn named(
     l: Layout,
 ) -> Result<Response, AppError> {
     let dir = directory(&app).await?;
-    let name = dir.name(kind, &slug).ok_or(AppError::NotFound)?.to_owned();
-    let label = match kind {
-        PageKind::Organisation => l.t.organisation,
-        PageKind::Municipality => l.t.municipality,
+    let what = Subject {
+        facet: kind.facet(),
+        name: dir.name(kind, &slug).ok_or(AppError::NotFound)?.to_owned(),
+        kind_label: match kind {
+            PageKind::Organisation => l.t.organisation,
+            PageKind::Municipality => l.t.municipality,
+        },
+        intro: Vec::new(),
     };
-    listing(&app, &dir, l, raw, kind.facet(), &name, label, Vec::new()).await
+    listing(&app, &dir, l, raw, what).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Whose projects a listing shows.
+struct Subject {
+    facet: &'static str,
+    name: String,
+    kind_label: &'static str,
+    intro: Vec<String>,
+}
+
 async fn listing(
     app: &Shared,
     dir: &Directory,
     l: Layout,
     raw: Option<String>,
-    facet: &'static str,
-    name: &str,
-    kind_label: &'static str,
-    intro: Vec<String>,
+    what: Subject,
 ) -> Result<Response, AppError> {
+    let Subject {
+        facet,
+        name,
+        kind_label,
+        intro,
+    } = what;
     // Only `page` means something here; the parser still refuses malformed query strings.
     let page = SearchState::parse(raw.as_deref())?.page;
     let req = SearchRequest {
-        filters: vec![(facet.to_owned(), name.to_owned())],
+        filters: vec![(facet.to_owned(), name.clone())],
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
         sort: Sort::Newest,
@@ -185,7 +204,7 @@ async fn listing(
     );
     let body = ListingPage {
         kind_label,
-        name: name.to_owned(),
+        name,
         intro,
         total: res.total,
         first: (page - 1) * PAGE_SIZE + 1,
