@@ -4,6 +4,7 @@
 //! query strings) is a 400 page, an unknown project a 404 page, and a failure of the catalogue
 //! a 500 page whose body names no internals (the detail goes to the log).
 
+pub mod map;
 mod query;
 
 use std::collections::BTreeMap;
