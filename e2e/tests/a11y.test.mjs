@@ -40,6 +40,8 @@ const LINKED = [
   ['programme /programma', '/programma', ['/']],
   ['map /kaart', '/kaart', ['/', '/statistieken']],
   ['questions /vraagbaak', '/vraagbaak', ['/']],
+  ['English home /en', '/en', ['/']],
+  ['English project page', '/en/project/', ['/en', `/en/project/${PROJECT}`, '/en/zoeken?q=debt']],
 ];
 for (const [name, prefix, from] of LINKED) {
   test(name, async (t) => {
