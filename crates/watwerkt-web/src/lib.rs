@@ -10,6 +10,7 @@ mod cache;
 mod directory;
 mod error;
 mod i18n;
+pub mod map;
 mod pages;
 mod query;
 
