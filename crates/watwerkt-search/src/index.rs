@@ -39,8 +39,11 @@ use watwerkt_domain::{Project, ProjectNumber};
 use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::bits::DocBits;
 use crate::facets::FacetTables;
+use crate::products::{ProductHit, ProductIndex};
 use crate::query::{Item, ParsedQuery, parse};
+use crate::similar::Like;
 use crate::snippets::{Seen, snippet};
+use crate::suggest::CompletionTokenizer;
 use crate::synonyms::Synonyms;
 
 const LEXICON: &str = include_str!("../../../data/lexicon/nl-opentaal.txt");
@@ -70,6 +73,8 @@ const TEXT_FIELDS: &[(&str, u32)] = &[
 const PART_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.3;
 const FUZZY_WEIGHT: f32 = 0.2;
+/// "More like this": sharing the theme counts about as much as one telling word.
+const THEME_WEIGHT: f32 = 2.0;
 /// Near spellings are tried for a word found in fewer documents than this share of the index
 /// (and always below `FUZZY_MIN_DOCS`): a typo is rare, a common word needs no help.
 const FUZZY_RARE_SHARE: u64 = 10_000;
@@ -86,6 +91,7 @@ const FIELD_GAP: usize = 100;
 /// [`TermsTokenizer`]. (tantivy's own pre-tokenized values go through JSON on the way, which
 /// cost a fifth of the build.)
 const TERMS_TOKENIZER: &str = "watwerkt_terms";
+const COMPLETION_TOKENIZER: &str = "watwerkt_completion";
 /// Before a term: it takes the position of the term before it (a joined hyphenation).
 const SAME_POSITION: char = '\u{1}';
 /// Between fields: the next term is `FIELD_GAP` positions further.
@@ -153,6 +159,8 @@ pub enum Notice {
     Fallback,
     /// Field names typed that are not filters; searched as words.
     UnknownFields { fields: Vec<String> },
+    /// Nothing matched as typed; these are the results of the corrected query.
+    Corrected { query: String },
 }
 
 impl Notice {
@@ -166,6 +174,9 @@ impl Notice {
                 "Onbekend zoekveld {}; gezocht als gewone woorden.",
                 fields.join(", ")
             ),
+            Notice::Corrected { query } => {
+                format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
+            }
         }
     }
 
@@ -178,6 +189,9 @@ impl Notice {
                 "Unknown search field {}; searched as plain words.",
                 fields.join(", ")
             ),
+            Notice::Corrected { query } => {
+                format!("Nothing matched as typed; these are the results for “{query}”.")
+            }
         }
     }
 }
@@ -192,6 +206,12 @@ pub struct SearchResponse {
     /// A project number typed alone: go straight to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
+    /// The query with words the catalogue lacks replaced by the nearest it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// Products (reports, factsheets, …) matching the words, each linked to its project.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductHit>,
 }
 
 struct Fields {
@@ -204,6 +224,8 @@ struct Fields {
     parts: Field,
     /// Words once each, with positions: phrases.
     words: Field,
+    /// Words as written, for suggestions and "did you mean" (see `suggest`).
+    completion: Field,
     facets: HashMap<&'static str, Field>,
     start_key: Field,
 }
@@ -225,6 +247,14 @@ fn schema() -> (Schema, Fields) {
     let body = b.add_text_field("body", indexed(IndexRecordOption::WithFreqs));
     let parts = b.add_text_field("parts", indexed(IndexRecordOption::WithFreqs));
     let words = b.add_text_field("words", indexed(IndexRecordOption::WithFreqsAndPositions));
+    let completion = b.add_text_field(
+        "completion",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(COMPLETION_TOKENIZER)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
     let facets = FACETS
         .iter()
         .map(|f| (*f, b.add_text_field(f, STRING | tantivy::schema::FAST)))
@@ -238,6 +268,7 @@ fn schema() -> (Schema, Fields) {
             body,
             parts,
             words,
+            completion,
             facets,
             start_key,
         },
@@ -587,6 +618,7 @@ pub struct SearchIndex {
     fields: Fields,
     analyzer: Arc<Analyzer>,
     synonyms: Synonyms,
+    products: ProductIndex,
     generation: RwLock<Option<u64>>,
     snapshot: RwLock<Arc<Snapshot>>,
     /// Levenshtein automaton builders for one and two edits (costly to make, so made once).
@@ -644,7 +676,13 @@ impl SearchIndex {
             TERMS_TOKENIZER,
             TextAnalyzer::from(TermsTokenizer::default()),
         );
+        index.tokenizers().register(
+            COMPLETION_TOKENIZER,
+            TextAnalyzer::from(CompletionTokenizer::default()),
+        );
         let analyzer = Arc::new(default_analyzer());
+        let products =
+            ProductIndex::open(&dir.join("products"), analyzer.clone()).map_err(err(dir))?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -665,6 +703,7 @@ impl SearchIndex {
             fields,
             analyzer,
             synonyms,
+            products,
             generation: RwLock::new(generation),
             snapshot: RwLock::new(Arc::new(snapshot)),
             fuzzy: [
@@ -690,8 +729,10 @@ impl SearchIndex {
     ) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(120_000_000).map_err(err(&self.dir))?;
+        let mut products = self.products.writer().map_err(err(&self.dir))?;
         self.set_generation(None)?;
         writer.delete_all_documents().map_err(err(&self.dir))?;
+        products.delete_all_documents().map_err(err(&self.dir))?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Project>>(2 * ANALYSIS_THREADS);
         let rx = Mutex::new(rx);
         std::thread::scope(|s| -> Result<(), SearchError> {
@@ -706,6 +747,7 @@ impl SearchIndex {
                                 writer
                                     .add_document(self.document(&p, &mut cache))
                                     .map_err(err(&self.dir))?;
+                                self.products.put(&products, &p).map_err(err(&self.dir))?;
                             }
                         }
                     })
@@ -741,6 +783,9 @@ impl SearchIndex {
             Ok(())
         })?;
         writer.commit().map_err(err(&self.dir))?;
+        self.products
+            .commit(&mut products)
+            .map_err(err(&self.dir))?;
         self.reload()?;
         self.set_generation(Some(generation))
     }
@@ -750,6 +795,7 @@ impl SearchIndex {
     pub fn upsert(&self, projects: &[Project], generation: u64) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(50_000_000).map_err(err(&self.dir))?;
+        let mut products = self.products.writer().map_err(err(&self.dir))?;
         self.set_generation(None)?;
         let mut cache = WordCache::default();
         for p in projects {
@@ -757,8 +803,12 @@ impl SearchIndex {
             writer
                 .add_document(self.document(p, &mut cache))
                 .map_err(err(&self.dir))?;
+            self.products.put(&products, p).map_err(err(&self.dir))?;
         }
         writer.commit().map_err(err(&self.dir))?;
+        self.products
+            .commit(&mut products)
+            .map_err(err(&self.dir))?;
         self.reload()?;
         self.set_generation(Some(generation))
     }
@@ -832,6 +882,10 @@ impl SearchIndex {
             }
             if let Some((_, field)) = f.stored.iter().find(|(n, _)| n == name) {
                 doc.add_text(*field, text);
+            }
+            // Suggestions come from what people read first, not from method or outcome prose.
+            if matches!(*name, "title" | "teaser" | "question") {
+                doc.add_text(f.completion, text);
             }
             let mut position = None;
             for t in self.analyzer.analyze_cached(text, cache) {
@@ -1086,6 +1140,8 @@ impl SearchIndex {
                 facets: BTreeMap::new(),
                 notice: None,
                 redirect: Some(trimmed.to_owned()),
+                did_you_mean: None,
+                products: Vec::new(),
             });
         }
         let mut by_facet: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -1150,12 +1206,39 @@ impl SearchIndex {
             let counts = counts.into_iter().next().unwrap_or_default();
             facets.insert((*name).to_owned(), sort_counts(name, counts));
         }
+        // Said even when near spellings found something: the user should know what was searched.
+        let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &parsed)?;
+        if total == 0
+            && let Some(corrected) = &did_you_mean
+        {
+            // Nothing as typed: search the corrected query once (it has no unknown words left).
+            let mut r = self.search(&SearchRequest {
+                query: corrected.clone(),
+                ..req.clone()
+            })?;
+            if r.total > 0 {
+                r.notice = Some(Notice::Corrected {
+                    query: corrected.clone(),
+                });
+                r.did_you_mean = None;
+                return Ok(r);
+            }
+        }
+        // Products are items of their own on the first page of a text search without filters
+        // (products are not filtered by project facets).
+        let products = if req.offset == 0 && !scored.is_empty() && by_facet.is_empty() {
+            self.products.search(&parsed, 5).map_err(err(&self.dir))?
+        } else {
+            Vec::new()
+        };
         Ok(SearchResponse {
             total,
             hits: hit_list,
             facets,
             notice,
             redirect: None,
+            did_you_mean,
+            products,
         })
     }
 
@@ -1398,6 +1481,112 @@ impl SearchIndex {
     /// Whether the index holds this project (for consistency checks).
     pub fn contains(&self, number: &ProjectNumber) -> Result<bool, SearchError> {
         self.number_exists(&self.snapshot().searcher, number.as_str())
+    }
+
+    // Hooks for the suggestion, similarity and vraagbaak modules.
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.snapshot().searcher.clone()
+    }
+
+    pub(crate) fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    pub(crate) fn completion_field(&self) -> Field {
+        self.fields.completion
+    }
+
+    pub(crate) fn facet_field(&self, facet: &str) -> Field {
+        self.fields.facets[facet]
+    }
+
+    pub(crate) fn tantivy_err(&self) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
+        err(&self.dir)
+    }
+
+    /// Projects holding `stem` as a whole word in any field.
+    pub(crate) fn word_doc_freq(
+        &self,
+        searcher: &Searcher,
+        stem: &str,
+    ) -> Result<u64, SearchError> {
+        searcher
+            .doc_freq(&Term::from_field_text(self.fields.body, stem))
+            .map_err(err(&self.dir))
+    }
+
+    /// Whether a typed word occurs in the catalogue as a word or a compound part.
+    pub(crate) fn knows(&self, searcher: &Searcher, word: &str) -> Result<bool, SearchError> {
+        for t in self.analyzer.analyze(word) {
+            if t.kind == TokenKind::Part {
+                continue;
+            }
+            let parts = searcher
+                .doc_freq(&Term::from_field_text(self.fields.parts, &t.term))
+                .map_err(err(&self.dir))?;
+            if parts > 0 || self.word_doc_freq(searcher, &t.term)? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Projects scored by any of the weighted stems (as whole words and compound parts, through
+    /// the field weights), with the stems each one holds; `like` leaves one project out and
+    /// prefers a theme.
+    pub(crate) fn search_stems(
+        &self,
+        stems: &[(String, f32)],
+        like: Like,
+        limit: usize,
+    ) -> Result<Vec<(Hit, Vec<String>)>, SearchError> {
+        let snap = self.snapshot();
+        let f = &self.fields;
+        let mut hits = DocBits::empty(snap.len);
+        let mut scored = Vec::new();
+        for (stem, w) in stems {
+            for (field, weight) in [(f.body, *w), (f.parts, PART_WEIGHT * w)] {
+                hits.or_with(&*snap.term_docs(field, stem).map_err(err(&self.dir))?);
+                scored.push((field, stem.clone(), weight));
+            }
+        }
+        if let Some(theme) = like.theme {
+            scored.push((f.facets["theme"], theme.to_owned(), THEME_WEIGHT));
+        }
+        hits.and_with(&snap.alive);
+        // One more than asked, so the excluded project can be dropped.
+        let top = self.top_by_score(&snap, &scored, None, &hits, limit + 1)?;
+        let marks: HashSet<String> = stems.iter().map(|(s, _)| s.clone()).collect();
+        let found = self.hits(&snap, &marks, &top)?;
+        let mut out = Vec::with_capacity(found.len());
+        for (hit, r) in found.into_iter().zip(&top) {
+            if Some(hit.project_number.as_str()) == like.exclude || out.len() == limit {
+                continue;
+            }
+            let doc: TantivyDocument = snap
+                .searcher
+                .doc(snap.address(r.doc))
+                .map_err(err(&self.dir))?;
+            let text: Vec<&str> = f
+                .stored
+                .iter()
+                .filter_map(|(_, field)| doc.get_first(*field).and_then(|v| v.as_str()))
+                .collect();
+            let held: HashSet<String> = self
+                .analyzer
+                .analyze(&text.join("\n\n"))
+                .into_iter()
+                .map(|t| t.term)
+                .collect();
+            let shared = stems
+                .iter()
+                .filter(|(s, _)| held.contains(s))
+                .map(|(s, _)| s.clone())
+                .collect();
+            out.push((hit, shared));
+        }
+        Ok(out)
     }
 }
 
