@@ -1,5 +1,5 @@
 //! The SQLite FTS5 side of the benchmark: unicode61 with remove_diacritics 2, bm25 ranking, and
-//! the same per-query work as watwerkt (top 10 + counts per theme and per status + total).
+//! the same per-query work as watwerkt (top 10 + counts of all six facets + total).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -8,9 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, params, params_from_iter};
 
-use crate::{
-    BenchQuery, EngineFigures, dir_size, parse_record, peak_memory_bytes, percentiles, time_rounds,
-};
+use crate::flat::{SINGLE_FACETS, flat};
+use crate::{BenchQuery, EngineFigures, dir_size, peak_memory_bytes, percentiles, time_rounds};
 
 /// Column weights for bm25(): the same order of importance as watwerkt's field weights
 /// (title ≫ teaser, question > outcome > method > products, organisations).
@@ -51,8 +50,8 @@ pub(crate) fn bench(
 fn build(conn: &mut Connection, corpus: &Path) -> Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-         CREATE TABLE projects(id INTEGER PRIMARY KEY, number TEXT, theme TEXT, status TEXT, start TEXT);
-         CREATE TABLE muni(id INTEGER, name TEXT);
+         CREATE TABLE projects(id INTEGER PRIMARY KEY, number TEXT, theme TEXT, status TEXT, year TEXT);
+         CREATE TABLE facets(id INTEGER, facet TEXT, value TEXT);
          CREATE VIRTUAL TABLE docs USING fts5(title, teaser, question, outcome, method, products,
              organisations, tokenize = \"unicode61 remove_diacritics 2\");",
     )?;
@@ -61,7 +60,7 @@ fn build(conn: &mut Connection, corpus: &Path) -> Result<()> {
     let tx = conn.transaction()?;
     {
         let mut project = tx.prepare("INSERT INTO projects VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        let mut muni = tx.prepare("INSERT INTO muni VALUES (?1, ?2)")?;
+        let mut facet = tx.prepare("INSERT INTO facets VALUES (?1, ?2, ?3)")?;
         let mut doc = tx.prepare("INSERT INTO docs(rowid, title, teaser, question, outcome, method, products, organisations) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
         let mut id = 0i64;
         for (i, line) in BufReader::new(file).lines().enumerate() {
@@ -69,27 +68,27 @@ fn build(conn: &mut Connection, corpus: &Path) -> Result<()> {
             if line.trim().is_empty() {
                 continue;
             }
-            let r = parse_record(&name, i + 1, &line)?;
+            let r = flat(&name, i + 1, &line)?;
             id += 1;
-            project.execute(params![id, r.project_number, r.theme, r.status, r.start])?;
-            for m in &r.municipalities {
-                muni.execute(params![id, m])?;
+            project.execute(params![id, r.number, r.theme, r.status, r.year])?;
+            for (f, v) in &r.multi {
+                facet.execute(params![id, f, v])?;
             }
             doc.execute(params![
                 id,
                 r.title,
-                r.teaser.unwrap_or_default(),
+                r.teaser,
                 r.question,
                 r.outcome,
                 r.method,
-                r.products.join("; "),
-                r.organisations.join("; ")
+                r.products,
+                r.organisations
             ])?;
         }
     }
     tx.commit()?;
     conn.execute_batch(
-        "CREATE INDEX muni_name ON muni(name, id); INSERT INTO docs(docs) VALUES ('optimize'); ANALYZE;",
+        "CREATE INDEX facets_value ON facets(facet, value, id); CREATE INDEX facets_id ON facets(id); INSERT INTO docs(docs) VALUES ('optimize'); ANALYZE;",
     )?;
     Ok(())
 }
@@ -114,7 +113,7 @@ fn to_sql(q: &BenchQuery) -> Result<(String, Vec<String>)> {
             "theme" => sql.push_str(&format!(" AND p.theme = ?{n}")),
             "status" => sql.push_str(&format!(" AND p.status = ?{n}")),
             "municipality" => sql.push_str(&format!(
-                " AND p.id IN (SELECT id FROM muni WHERE name = ?{n})"
+                " AND p.id IN (SELECT id FROM facets WHERE facet = 'municipality' AND value = ?{n})"
             )),
             other => bail!(
                 "query `{}`: filter `{other}` is not theme, status or municipality",
@@ -125,8 +124,8 @@ fn to_sql(q: &BenchQuery) -> Result<(String, Vec<String>)> {
     Ok((sql, args))
 }
 
-/// Top 10 by bm25, counts per theme and per status, and the total (the sum of the theme counts,
-/// since every project has exactly one theme).
+/// Top 10 by bm25, counts of every facet, and the total (the sum of the theme counts, since every
+/// project has exactly one theme).
 fn run_query(conn: &Connection, where_sql: &str, args: &[String]) -> Result<()> {
     let from = format!("FROM docs JOIN projects p ON p.id = docs.rowid WHERE {where_sql}");
     let mut top = conn.prepare_cached(&format!("SELECT p.number FROM docs JOIN projects p ON p.id = docs.rowid WHERE {where_sql} ORDER BY {BM25} LIMIT 10"))?;
@@ -134,7 +133,7 @@ fn run_query(conn: &Connection, where_sql: &str, args: &[String]) -> Result<()> 
         .query_map(params_from_iter(args), |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut total = 0u64;
-    for facet in ["theme", "status"] {
+    for facet in SINGLE_FACETS {
         let mut counts = conn.prepare_cached(&format!(
             "SELECT p.{facet}, count(*) {from} GROUP BY p.{facet}"
         ))?;
@@ -145,7 +144,16 @@ fn run_query(conn: &Connection, where_sql: &str, args: &[String]) -> Result<()> 
             total = rows.iter().map(|r| r.1).sum();
         }
     }
-    std::hint::black_box((hits, total));
+    let mut multi = conn.prepare_cached(&format!(
+        "SELECT f.facet, f.value, count(*) FROM docs JOIN projects p ON p.id = docs.rowid \
+         JOIN facets f ON f.id = p.id WHERE {where_sql} GROUP BY f.facet, f.value"
+    ))?;
+    let rows: Vec<(String, String, u64)> = multi
+        .query_map(params_from_iter(args), |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    std::hint::black_box((hits, total, rows));
     Ok(())
 }
 
@@ -168,7 +176,9 @@ mod tests {
             ]
         );
         assert!(
-            sql.ends_with("p.id IN (SELECT id FROM muni WHERE name = ?2)"),
+            sql.ends_with(
+                "p.id IN (SELECT id FROM facets WHERE facet = 'municipality' AND value = ?2)"
+            ),
             "{sql}"
         );
         assert!(

@@ -1,9 +1,14 @@
-//! The search benchmark: builds watwerkt's index and an SQLite FTS5 table from the same JSONL
-//! corpus, runs the same queries ("top 10 + theme and status counts + total") on both, and
-//! prints one table with build time, size, peak memory, latency p50/p95/p99 and the ratio.
+//! The search benchmark: builds watwerkt's index, an SQLite FTS5 table and (when a server is
+//! reachable) PostgreSQL full-text search from the same JSONL corpus, runs the same queries
+//! ("top 10 + counts of all six facets + total") on each, and prints one table with build time,
+//! size, peak memory, latency p50/p95/p99 and the ratios.
 
+mod flat;
 mod fts5;
+mod postgres;
 mod queries;
+
+pub use postgres::DEFAULT_URL as POSTGRES_DEFAULT_URL;
 
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
@@ -41,20 +46,12 @@ pub struct SearchBenchReport {
     pub rounds: usize,
     pub watwerkt: EngineFigures,
     pub fts5: EngineFigures,
+    /// PostgreSQL's figures, or why it was skipped.
+    pub postgres: std::result::Result<EngineFigures, String>,
     /// How peak memory was measured, printed under the table.
     pub memory_note: &'static str,
     /// watwerkt's slowest queries (median over the rounds), to show where its tail comes from.
     pub slowest: Slowest,
-}
-
-impl SearchBenchReport {
-    /// watwerkt latency divided by FTS5 latency at p50 and p99 (below 1: watwerkt is faster).
-    pub fn ratios(&self) -> (f64, f64) {
-        (
-            ratio(self.watwerkt.p50, self.fts5.p50),
-            ratio(self.watwerkt.p99, self.fts5.p99),
-        )
-    }
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {
@@ -63,13 +60,17 @@ fn ratio(a: Duration, b: Duration) -> f64 {
 
 const MEMORY_NOTE: &str = "peak memory = VmHWM of the bench process when the engine's phase \
 ended; watwerkt runs first, so its figure covers only its own build and searches (resident \
-pages of the memory-mapped index included); the FTS5 figure is the maximum over both phases.";
+pages of the memory-mapped index included); the FTS5 figure is the maximum over both phases; \
+PostgreSQL works in its server processes (n/a). Baselines count facets over the filtered hits \
+(not disjunctively as watwerkt does: slightly less work).";
 
-/// Runs the whole benchmark; `work_dir` receives the two indexes (replaced if present).
+/// Runs the whole benchmark; `work_dir` receives the watwerkt and FTS5 indexes (replaced if
+/// present); PostgreSQL at `postgres_url` gets its own tables (`None`: skipped).
 pub fn run_search_bench(
     corpus_jsonl: &Path,
     queries: &Path,
     work_dir: &Path,
+    postgres_url: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<SearchBenchReport> {
     let text = std::fs::read_to_string(queries)
@@ -95,12 +96,27 @@ pub fn run_search_bench(
         &work_dir.join("fts5.sqlite"),
         ROUNDS,
     )?;
+    let postgres = match postgres_url.map(|url| (url, postgres::connect(url))) {
+        None => Err("skipped: --no-postgres".to_owned()),
+        Some((_, Err(why))) => Err(format!("skipped: {why}")),
+        Some((url, Ok(client))) => {
+            writeln!(out, "PostgreSQL: building from the same corpus")?;
+            Ok(postgres::bench(
+                client,
+                url,
+                corpus_jsonl,
+                &queries,
+                ROUNDS,
+            )?)
+        }
+    };
     let report = SearchBenchReport {
         projects,
         queries: queries.len(),
         rounds: ROUNDS,
         watwerkt,
         fts5,
+        postgres,
         memory_note: MEMORY_NOTE,
         slowest,
     };
@@ -322,8 +338,8 @@ fn speed(ratio: f64) -> String {
 fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
-        "\n{} projects, {} queries, {} timed rounds after one warm-up; per query: top 10 + theme \
-         and status counts + total",
+        "\n{} projects, {} queries, {} timed rounds after one warm-up; per query: top 10 + counts \
+         of theme, status, municipality, organisation, year, product_kind + total",
         r.projects, r.queries, r.rounds
     )?;
     writeln!(
@@ -331,7 +347,10 @@ fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
         "{:<12} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
         "engine", "build s", "size MiB", "peak MiB", "p50 ms", "p95 ms", "p99 ms"
     )?;
-    for e in [&r.watwerkt, &r.fts5] {
+    for e in [&r.watwerkt, &r.fts5]
+        .into_iter()
+        .chain(r.postgres.as_ref().ok())
+    {
         writeln!(
             out,
             "{:<12} {:>9.2} {:>10.1} {:>10} {:>10} {:>10} {:>10}",
@@ -344,13 +363,19 @@ fn print_table(r: &SearchBenchReport, out: &mut dyn Write) -> Result<()> {
             ms(e.p99)
         )?;
     }
-    let (r50, r99) = r.ratios();
-    writeln!(
-        out,
-        "ratio watwerkt/FTS5: p50 {r50:.4} ({}), p99 {r99:.4} ({})",
-        speed(r50),
-        speed(r99)
-    )?;
+    for e in [&r.fts5].into_iter().chain(r.postgres.as_ref().ok()) {
+        let (r50, r99) = (ratio(r.watwerkt.p50, e.p50), ratio(r.watwerkt.p99, e.p99));
+        writeln!(
+            out,
+            "ratio watwerkt/{}: p50 {r50:.4} ({}), p99 {r99:.4} ({})",
+            e.engine,
+            speed(r50),
+            speed(r99)
+        )?;
+    }
+    if let Err(why) = &r.postgres {
+        writeln!(out, "PostgreSQL {why}")?;
+    }
     writeln!(out, "{}", r.memory_note)?;
     let slowest: Vec<String> = r
         .slowest

@@ -19,7 +19,8 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
-    /// Search latency, index build time, size and memory, side by side with SQLite FTS5.
+    /// Search latency, index build time, size and memory, side by side with SQLite FTS5 and
+    /// PostgreSQL full-text search.
     Search {
         /// Corpus sizes to run, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
@@ -27,6 +28,13 @@ pub enum BenchCommand {
         /// The latency query set.
         #[arg(long, default_value = "../shared/bench/queries.txt")]
         queries: PathBuf,
+        /// The PostgreSQL server of the baseline (its column is skipped, with the reason, when it
+        /// cannot be reached).
+        #[arg(long, default_value = watwerkt_bench::POSTGRES_DEFAULT_URL)]
+        postgres: String,
+        /// Leave PostgreSQL out (its build takes minutes at a million projects).
+        #[arg(long)]
+        no_postgres: bool,
         #[command(flatten)]
         corpus: CorpusArgs,
     },
@@ -101,8 +109,15 @@ pub fn run(_ctx: &Ctx, what: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Search {
             sizes,
             queries,
+            postgres,
+            no_postgres,
             corpus,
-        } => search(&sizes, &queries, &corpus),
+        } => search(
+            &sizes,
+            &queries,
+            (!no_postgres).then_some(postgres.as_str()),
+            &corpus,
+        ),
     }
 }
 
@@ -222,6 +237,7 @@ impl AnonSampler {
 fn search(
     sizes: &[u64],
     queries: &std::path::Path,
+    postgres: Option<&str>,
     args: &CorpusArgs,
 ) -> Result<ExitCode, Failure> {
     if !queries.exists() {
@@ -236,7 +252,7 @@ fn search(
         std::fs::create_dir_all(&work)?;
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        watwerkt_bench::run_search_bench(&corpus, queries, &work, &mut out)?;
+        watwerkt_bench::run_search_bench(&corpus, queries, &work, postgres, &mut out)?;
     }
     Ok(ExitCode::SUCCESS)
 }

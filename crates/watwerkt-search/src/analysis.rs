@@ -187,16 +187,16 @@ impl Analyzer {
     }
 }
 
-/// Remembered analyses of single words; cleared when it grows past a bound so memory stays flat.
-/// tantivy clones a tokenizer per field and indexing thread, so each clone's cache stays small;
-/// word frequencies are Zipf-like, so a few thousand words cover most tokens.
+/// Remembered analyses of single words; cleared when it grows past a bound so memory stays flat
+/// (about 10 MB). Each analysis thread of a rebuild has one, and snippets share one; the bound
+/// holds a corpus's everyday vocabulary, so clearing is rare.
 #[derive(Debug, Default, Clone)]
 pub struct WordCache {
     map: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl WordCache {
-    const MAX_WORDS: usize = 20_000;
+    const MAX_WORDS: usize = 100_000;
 
     fn get_or_insert(&mut self, word: &str, make: impl FnOnce(&str) -> Vec<String>) -> &[String] {
         if !self.map.contains_key(word) {

@@ -19,6 +19,9 @@ const BITSET_SHARE: u64 = 64;
 const COST_WORD: u64 = 1;
 const COST_LIST_DOC: u64 = 2;
 const COST_WALK_VALUE: u64 = 3;
+/// Estimated cost above which counting by values uses a second thread (a thread costs about as
+/// much as 50,000 word operations).
+const PARALLEL_WORK: u64 = 500_000;
 
 /// The documents of one facet value.
 enum ValueDocs {
@@ -203,14 +206,48 @@ impl FacetTables {
             .collect();
         let mut counts: Vec<Vec<u64>> = chosen
             .iter()
-            .map(|(f, walk)| {
-                if *walk {
-                    vec![0; f.values.len()]
-                } else {
-                    f.count_by_values(hits)
-                }
-            })
+            .map(|(f, _)| vec![0; f.values.len()])
             .collect();
+        // Popcounts of many values take milliseconds at a million documents: above a bound they
+        // are split over two threads (greedily, largest facet first), one on each core.
+        let mut by_values: Vec<(u64, usize)> = (0..chosen.len())
+            .filter(|&i| !chosen[i].1)
+            .map(|i| (chosen[i].0.costs(words, walked).0, i))
+            .collect();
+        by_values.sort_unstable_by(|a, b| b.cmp(a));
+        let work: u64 = by_values.iter().map(|(c, _)| c).sum();
+        if work >= PARALLEL_WORK {
+            let (mut mine, mut theirs) = ((0u64, Vec::new()), (0u64, Vec::new()));
+            for (cost, i) in by_values {
+                let half = if mine.0 <= theirs.0 {
+                    &mut mine
+                } else {
+                    &mut theirs
+                };
+                half.0 += cost;
+                half.1.push(i);
+            }
+            let count = |part: &[usize]| -> Vec<(usize, Vec<u64>)> {
+                part.iter()
+                    .map(|&i| (i, chosen[i].0.count_by_values(hits)))
+                    .collect()
+            };
+            let (a, b) = std::thread::scope(|s| {
+                let other = s.spawn(|| count(&theirs.1));
+                let a = count(&mine.1);
+                match other.join() {
+                    Ok(b) => (a, b),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            for (i, c) in a.into_iter().chain(b) {
+                counts[i] = c;
+            }
+        } else {
+            for (_, i) in by_values {
+                counts[i] = chosen[i].0.count_by_values(hits);
+            }
+        }
         let walkers: Vec<usize> = (0..chosen.len()).filter(|&i| chosen[i].1).collect();
         if !walkers.is_empty() {
             let mut add = |doc: u32| {

@@ -623,6 +623,8 @@ pub struct SearchIndex {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Levenshtein automaton builders for one and two edits (costly to make, so made once).
     fuzzy: [LevenshteinAutomatonBuilder; 2],
+    /// Word analyses for snippets, kept between searches (hits share their vocabulary).
+    snippet_words: Mutex<WordCache>,
 }
 
 fn err(dir: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
@@ -710,6 +712,7 @@ impl SearchIndex {
                 LevenshteinAutomatonBuilder::new(1, true),
                 LevenshteinAutomatonBuilder::new(2, true),
             ],
+            snippet_words: Mutex::new(WordCache::default()),
         })
     }
 
@@ -1428,6 +1431,7 @@ impl SearchIndex {
     ) -> Result<Vec<Hit>, SearchError> {
         let mut hits = Vec::with_capacity(top.len());
         let mut seen = Seen::new();
+        let mut cache = self.snippet_words.lock().unwrap_or_else(|e| e.into_inner());
         for r in top {
             let doc: TantivyDocument = snap
                 .searcher
@@ -1446,7 +1450,7 @@ impl SearchIndex {
                     title = text.lines().next().unwrap_or_default().to_owned();
                 }
                 if !marks.is_empty()
-                    && let Some(s) = snippet(&self.analyzer, marks, &mut seen, text)
+                    && let Some(s) = snippet(&self.analyzer, &mut cache, marks, &mut seen, text)
                 {
                     snippets.insert((*name).to_owned(), s);
                 }

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::{Analyzer, fold, words};
+use crate::analysis::{Analyzer, WordCache, fold, words};
 
 /// Longest snippet, in bytes of the original text.
 const MAX_BYTES: usize = 220;
@@ -18,6 +18,7 @@ pub(crate) type Seen = HashMap<String, bool>;
 /// The snippet of `text`, or `None` when no word in it matches.
 pub(crate) fn snippet(
     analyzer: &Analyzer,
+    cache: &mut WordCache,
     marks: &HashSet<String>,
     seen: &mut Seen,
     text: &str,
@@ -27,7 +28,7 @@ pub(crate) fn snippet(
             if let Some(m) = seen.get(*w) {
                 return *m;
             }
-            let m = matches(analyzer, marks, w);
+            let m = matches(analyzer, cache, marks, w);
             seen.insert((*w).to_owned(), m);
             m
         })
@@ -55,14 +56,19 @@ pub(crate) fn snippet(
 }
 
 /// Whether a written word matches: a cheap substring test first, then the full analysis.
-fn matches(analyzer: &Analyzer, marks: &HashSet<String>, word: &str) -> bool {
+fn matches(
+    analyzer: &Analyzer,
+    cache: &mut WordCache,
+    marks: &HashSet<String>,
+    word: &str,
+) -> bool {
     let folded: String = fold(word)
         .chars()
         .filter(|c| !matches!(c, '-' | '\'' | '’'))
         .collect();
     marks.iter().any(|m| folded.contains(m.as_str()))
         && analyzer
-            .analyze(word)
+            .analyze_cached(word, cache)
             .iter()
             .any(|t| marks.contains(&t.term))
 }
@@ -123,6 +129,7 @@ mod tests {
         let marks: HashSet<String> = [a.stem("schulden")].into_iter().collect();
         let s = snippet(
             &a,
+            &mut WordCache::default(),
             &marks,
             &mut Seen::new(),
             "Schulden & <b>schuldhulpverlening</b> rest",
@@ -132,7 +139,16 @@ mod tests {
             s,
             "<mark>Schulden</mark> &amp; &lt;b&gt;<mark>schuldhulpverlening</mark>&lt;/b&gt; rest"
         );
-        assert_eq!(snippet(&a, &marks, &mut Seen::new(), "niets hier"), None);
+        assert_eq!(
+            snippet(
+                &a,
+                &mut WordCache::default(),
+                &marks,
+                &mut Seen::new(),
+                "niets hier"
+            ),
+            None
+        );
     }
 
     #[test]
@@ -143,7 +159,14 @@ mod tests {
             "{} Dit gaat over jongeren en nog meer jongeren.",
             "vul ".repeat(100)
         );
-        let s = snippet(&a, &marks, &mut Seen::new(), &text).unwrap();
+        let s = snippet(
+            &a,
+            &mut WordCache::default(),
+            &marks,
+            &mut Seen::new(),
+            &text,
+        )
+        .unwrap();
         assert!(s.len() < 300, "{s}");
         assert_eq!(s.matches("<mark>").count(), 2, "{s}");
     }
