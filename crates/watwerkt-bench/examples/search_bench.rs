@@ -1,6 +1,7 @@
 //! Runs the search benchmark by hand: `cargo run --release -p watwerkt-bench --example
 //! search_bench -- CORPUS.jsonl QUERIES.txt WORK_DIR` (the CLI's `watwerkt bench search` is the
-//! usual way; this needs no CLI).
+//! usual way; this needs no CLI). PostgreSQL is the local default server
+//! (`watwerkt_bench::POSTGRES_DEFAULT_URL`), skipped if it cannot be reached.
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -11,6 +12,7 @@ fn main() -> anyhow::Result<()> {
         corpus.as_ref(),
         queries.as_ref(),
         work.as_ref(),
+        Some(watwerkt_bench::POSTGRES_DEFAULT_URL),
         &mut std::io::stdout(),
     )?;
     Ok(())
