@@ -10,6 +10,7 @@ mod cache;
 mod directory;
 mod error;
 mod i18n;
+mod page_cache;
 mod pages;
 mod query;
 
@@ -49,6 +50,7 @@ pub(crate) struct AppState {
     pub catalog: Arc<Catalog>,
     pub directory: directory::DirectoryCache,
     pub validators: cache::Validators,
+    pub pages: page_cache::PageCache,
     /// Searches and store reads in flight; more wait (asynchronously) for a permit, so a burst
     /// queues instead of starting hundreds of CPU-bound threads on two cores.
     pub workers: tokio::sync::Semaphore,
@@ -80,6 +82,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         catalog,
         directory: Default::default(),
         validators: cache::Validators::new(),
+        pages: Default::default(),
         workers: tokio::sync::Semaphore::new(workers),
     });
     Router::new()

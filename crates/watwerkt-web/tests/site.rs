@@ -24,7 +24,8 @@ impl Reply {
 
 struct TestApp {
     addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    catalog: Arc<Catalog>,
+    dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -39,11 +40,12 @@ impl TestApp {
         )
         .unwrap();
         catalog.import(&[evil], &|_| {}).unwrap();
-        let app = router(Arc::new(catalog), WebConfig::default());
+        let catalog = Arc::new(catalog);
+        let app = router(catalog.clone(), WebConfig::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestApp { addr, _dir: dir }
+        TestApp { addr, catalog, dir }
     }
 
     async fn request(&self, method: &str, target: &str, extra: &str) -> Reply {
@@ -62,6 +64,13 @@ impl TestApp {
             head: head.to_string(),
             body: body.to_string(),
         }
+    }
+
+    /// Imports JSON Lines into the running server's catalogue (a new index generation).
+    fn import(&self, jsonl: &str) {
+        let path = self.dir.path().join("more.jsonl");
+        std::fs::write(&path, jsonl).unwrap();
+        self.catalog.import(&[path], &|_| {}).unwrap();
     }
 
     async fn get(&self, target: &str) -> Reply {
@@ -455,4 +464,39 @@ async fn validators_answer_304_and_api_errors_are_problems() {
     let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
     assert_eq!(v["status"], 400);
     assert!(v["type"].as_str().unwrap().ends_with("/bad_request"));
+}
+
+#[tokio::test]
+async fn pages_follow_the_catalogue_when_it_changes() {
+    let app = TestApp::spawn().await;
+    let before = app.search("q=zeldzaamheidsonderzoek").await;
+    assert!(before.body.contains("0 projecten gevonden"));
+    let again = app.search("q=zeldzaamheidsonderzoek").await;
+    assert_eq!(again.body, before.body);
+    let theme = app.theme("vergunninghouders").await;
+    assert!(theme.body.contains("8 projecten"));
+    let etag = theme.header("etag").unwrap().to_string();
+    app.import(
+        r#"{"project_number":"999000002","title":"Zeldzaamheidsonderzoek onder statushouders","question":"Wat werkt?","theme":"Vergunninghouders","municipalities":["Tiel"]}"#,
+    );
+    let after = app.search("q=zeldzaamheidsonderzoek").await;
+    assert!(
+        after.body.contains("1 project gevonden"),
+        "no stale page after an import"
+    );
+    let theme = app
+        .request(
+            "GET",
+            "/thema/vergunninghouders",
+            &format!("If-None-Match: {etag}\r\n"),
+        )
+        .await;
+    assert_eq!(theme.status, 200, "the old ETag no longer matches");
+    assert!(theme.body.contains("9 projecten"));
+    assert!(
+        app.municipality("tiel")
+            .await
+            .body
+            .contains("/project/999000002")
+    );
 }

@@ -2,11 +2,11 @@
 //! search API. The whole state lives in the URL, so every result page can be linked and cached.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use watwerkt_search::{Hit, SearchRequest, SearchResponse, Sort};
 
-use super::{Layout, blocking, directory};
+use super::{Layout, blocking, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
@@ -69,8 +69,13 @@ async fn run(app: &Shared, req: SearchRequest) -> Result<SearchResponse, AppErro
 pub async fn search_page(
     State(app): State<Shared>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
     let st = SearchState::parse(raw.as_deref())?;
     let res = run(&app, request(&st, PAGE_SIZE)).await?;
     if let Some(number) = &res.redirect {
@@ -153,7 +158,7 @@ pub async fn search_page(
         l,
     }
     .render()?;
-    Ok(Html(body).into_response())
+    Ok(keep(&app, generation, &key, body))
 }
 
 pub async fn api_projects(
