@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README): formatting, lints, unit and integration tests (in one build profile).
+# The test command (README): formatting, lints, unit and integration tests, then the browser tests
+# against the binary those tests built (one build profile throughout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +14,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "browser tests (scripts/e2e.sh)"
+scripts/e2e.sh

@@ -10,6 +10,7 @@ mod cache;
 mod directory;
 mod error;
 mod i18n;
+pub mod map;
 mod page_cache;
 mod pages;
 mod query;

@@ -1,0 +1,40 @@
+// Phone width (375×667): no page scrolls sideways, and searching works.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PROJECT, findLink, finish, launch, newPage, open, scrollsSideways } from '../lib.mjs';
+
+let browser;
+let page;
+before(async () => {
+  browser = await launch();
+  page = await newPage(browser, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+});
+after(() => finish(browser, page));
+
+test('pages fit the width of a phone', async () => {
+  const paths = ['/', '/zoeken?q=schulden', `/project/${PROJECT}`, '/statistieken', '/bestaat-niet'];
+  for (const prefix of ['/thema/', '/organisatie/', '/gemeente/', '/programma', '/kaart', '/vraagbaak']) {
+    const link = await findLink(page, ['/', `/project/${PROJECT}`], prefix);
+    if (link) paths.push(link);
+  }
+  const wide = [];
+  for (const p of paths) {
+    await open(page, p);
+    if (await scrollsSideways(page)) {
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      wide.push(`${p} is ${w}px wide`);
+    }
+  }
+  assert.deepEqual(wide, [], 'no horizontal scroll at 375px');
+});
+
+test('searching works on a phone', async () => {
+  await open(page, '/');
+  await page.getByRole('searchbox').tap();
+  await page.getByRole('searchbox').fill('jongeren');
+  await page.getByRole('button', { name: 'Zoeken' }).tap();
+  await page.waitForURL(/\/zoeken\?q=jongeren$/);
+  assert.ok((await page.locator('ol.hits > li').count()) > 0);
+  assert.ok(await page.locator('ol.hits > li > a').first().isVisible());
+});

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Browser tests (e2e/): starts the real `watwerkt serve` on a free port with a fresh data directory
+# (the bundled catalogue loads itself) and drives Debian's chromium against it; axe-core checks
+# every page type. Installs what is missing on a fresh Debian machine: chromium, node, e2e/'s
+# packages. Playwright's own browser download is never used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+step "npm ci (e2e/)"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+# The dev profile, as `cargo test` in scripts/test.sh: the binary those tests built is reused.
+step "cargo build -p watwerkt-cli"
+cargo build -p watwerkt-cli --locked
+
+data_dir=$(mktemp -d)
+log="$data_dir/serve.log"
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$data_dir"
+}
+trap cleanup EXIT INT TERM
+
+step "watwerkt serve"
+target/debug/watwerkt --data-dir "$data_dir/data" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
+server=$!
+url=
+# The first start loads the bundled catalogue and builds the index: allow it a minute.
+for _ in $(seq 1 600); do
+  url=$(sed -n 's/^watwerkt: serving on \(http:[^ ]*\)$/\1/p' "$log")
+  [ -n "$url" ] && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    cat "$log" >&2
+    echo "e2e: watwerkt serve exited before listening" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  cat "$log" >&2
+  echo "e2e: watwerkt serve did not listen within 60 s" >&2
+  exit 1
+fi
+echo "serving on $url"
+
+step "browser tests"
+status=0
+(cd e2e && WATWERKT_URL="$url" node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs) || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log" >&2
+  tail -n 50 "$log" >&2
+fi
+exit "$status"
