@@ -74,6 +74,11 @@ fn pages() -> Router<Shared> {
         .route("/gemeente/{slug}", get(pages::listing::municipality_page))
         .route("/programma", get(pages::programme::programme_page))
         .route("/statistieken", get(pages::stats::stats_page))
+        .route("/kaart", get(pages::map::map_page))
+        .route(
+            "/vraagbaak",
+            get(pages::vraagbaak::form).post(pages::vraagbaak::answer),
+        )
 }
 
 /// The application, for the server and for tests.
@@ -95,8 +100,10 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
             get(|| async { axum::response::Redirect::permanent("/en") }),
         )
         .route("/api/v1/projects", get(pages::search::api_projects))
+        .route("/api/v1/suggest", get(pages::search::api_suggest))
         .route("/healthz", get(healthz))
         .route(assets::css_path(), get(assets::stylesheet))
+        .route(assets::js_path(), get(assets::script))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -3,10 +3,12 @@
 
 pub mod home;
 pub mod listing;
+pub mod map;
 pub mod programme;
 pub mod project;
 pub mod search;
 pub mod stats;
+pub mod vraagbaak;
 
 use std::sync::Arc;
 
@@ -30,6 +32,7 @@ pub struct Layout {
     /// `""` or `"/en"`: prefix of every internal link.
     pub base: &'static str,
     pub css: &'static str,
+    pub js: &'static str,
     /// This page in the other language.
     pub alternate: String,
     /// The path without the language prefix, to mark the current menu item.
@@ -61,6 +64,7 @@ impl Layout {
             t: lang.texts(),
             base: lang.base(),
             css: assets::css_path(),
+            js: assets::js_path(),
             alternate,
             current,
         }

@@ -4,7 +4,8 @@
 use askama::Template;
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use watwerkt_search::{Hit, SearchRequest, SearchResponse, Sort};
+use serde::Serialize;
+use watwerkt_search::{Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind};
 
 use super::{Layout, blocking, directory, from_cache, keep};
 use crate::Shared;
@@ -41,6 +42,9 @@ struct SearchPage {
     /// (label, URL without this filter)
     chips: Vec<(String, String)>,
     notice: Option<String>,
+    /// (corrected query, its search URL)
+    did_you_mean: Option<(String, String)>,
+    products: Vec<ProductHit>,
     total: u64,
     first: usize,
     hits: Vec<Hit>,
@@ -141,6 +145,7 @@ pub async fn search_page(
         url(&s)
     };
     let shown_to = (st.page * PAGE_SIZE) as u64;
+    let corrected = matches!(res.notice, Some(watwerkt_search::Notice::Corrected { .. }));
     let body = SearchPage {
         query: st.q.clone(),
         newest: st.newest,
@@ -150,6 +155,14 @@ pub async fn search_page(
             crate::i18n::Lang::Nl => n.message_nl(),
             crate::i18n::Lang::En => n.message_en(),
         }),
+        // After a corrected search the notice already names the query searched.
+        did_you_mean: res.did_you_mean.as_ref().filter(|_| !corrected).map(|q| {
+            let mut s = st.clone();
+            s.q = q.clone();
+            s.page = 1;
+            (q.clone(), url(&s))
+        }),
+        products: res.products,
         total: res.total,
         first: (st.page - 1) * PAGE_SIZE + 1,
         prev: (st.page > 1).then(|| at_page(st.page - 1)),
@@ -159,6 +172,62 @@ pub async fn search_page(
     }
     .render()?;
     Ok(keep(&app, generation, &key, body))
+}
+
+/// A suggestion as the search box's script shows it: a label and the page it leads to (a path
+/// without the language prefix; the script adds its page's).
+#[derive(Serialize)]
+struct SuggestionOut {
+    label: String,
+    kind: SuggestionKind,
+    url: String,
+}
+
+/// Suggestions the script asks for as the user types.
+const SUGGESTIONS: usize = 8;
+
+pub async fn api_suggest(
+    State(app): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let q = SearchState::parse(raw.as_deref())?.q;
+    if q.trim().is_empty() {
+        return Ok(axum::Json(Vec::<SuggestionOut>::new()).into_response());
+    }
+    let found = blocking(&app, move |c| Ok(c.index().suggest(&q, SUGGESTIONS)?)).await?;
+    let dir = directory(&app).await?;
+    let out: Vec<SuggestionOut> = found
+        .into_iter()
+        .map(|s| {
+            let (label, url) = match s.kind {
+                SuggestionKind::Term => (
+                    format!("{} ({})", s.text, s.count),
+                    format!("/zoeken?q={}", query::encode(&s.text)),
+                ),
+                SuggestionKind::Municipality => (
+                    s.text.clone(),
+                    format!("/gemeente/{}", dir.slug(PageKind::Municipality, &s.text)),
+                ),
+                SuggestionKind::Organisation => (
+                    s.text.clone(),
+                    format!("/organisatie/{}", dir.slug(PageKind::Organisation, &s.text)),
+                ),
+                SuggestionKind::Project => (
+                    s.text.clone(),
+                    s.project_number.as_deref().map_or_else(
+                        || format!("/zoeken?q={}", query::encode(&s.text)),
+                        |n| format!("/project/{}", query::encode(n)),
+                    ),
+                ),
+            };
+            SuggestionOut {
+                label,
+                kind: s.kind,
+                url,
+            }
+        })
+        .collect();
+    Ok(axum::Json(out).into_response())
 }
 
 pub async fn api_projects(
