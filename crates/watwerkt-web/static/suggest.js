@@ -1,6 +1,8 @@
-// watwerkt: search-as-you-type suggestions for search boxes marked data-suggest.
-// Progressive enhancement: without this script the box is a plain search form.
-// Follows the ARIA combobox pattern (listbox popup, arrow keys, Enter, Escape).
+// watwerkt: search-as-you-type suggestions under search boxes marked data-suggest.
+// Progressive enhancement: without this script the box is a plain search form. The suggestions
+// are ordinary links in a list after the box (the box keeps its searchbox role): Arrow Down
+// moves into the list, the arrows move between links, Escape goes back to the box, and a
+// status message says how many there are.
 (function () {
   "use strict";
   var base = document.documentElement.lang === "en" ? "/en" : "";
@@ -9,65 +11,40 @@
     var list = document.createElement("ul");
     var status = document.createElement("div");
     var timer = null;
-    var active = -1;
-    var items = [];
     var asked = "";
     list.id = "suggesties-" + n;
     list.className = "suggest";
-    list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", input.getAttribute("data-suggest"));
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
     input.parentNode.appendChild(list);
     input.parentNode.appendChild(status);
 
+    function links() {
+      return list.querySelectorAll("a");
+    }
+
     function close() {
       list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-
-    function mark(i) {
-      active = i;
-      Array.prototype.forEach.call(list.children, function (li, j) {
-        li.setAttribute("aria-selected", j === i ? "true" : "false");
-      });
-      if (i >= 0) {
-        input.setAttribute("aria-activedescendant", list.children[i].id);
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function go(i) {
-      window.location.href = base + items[i].url;
+      status.textContent = "";
     }
 
     function show(found) {
-      items = found;
       list.textContent = "";
-      found.forEach(function (s, i) {
+      found.forEach(function (s) {
         var li = document.createElement("li");
-        li.id = list.id + "-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.textContent = s.label;
-        li.addEventListener("mousedown", function (e) {
-          e.preventDefault();
-          go(i);
-        });
+        var a = document.createElement("a");
+        a.href = base + s.url;
+        a.textContent = s.label;
+        li.appendChild(a);
         list.appendChild(li);
       });
       list.hidden = found.length === 0;
-      input.setAttribute("aria-expanded", found.length ? "true" : "false");
-      status.textContent = found.length ? found.length + " " + list.getAttribute("aria-label").toLowerCase() : "";
-      active = -1;
+      status.textContent = found.length
+        ? found.length + " " + input.getAttribute("data-suggest").toLowerCase()
+        : "";
     }
 
     function ask() {
@@ -76,7 +53,7 @@
         close();
         return;
       }
-      if (q === asked) {
+      if (q === asked && !list.hidden) {
         return;
       }
       asked = q;
@@ -95,22 +72,33 @@
       timer = setTimeout(ask, 150);
     });
     input.addEventListener("keydown", function (e) {
-      if (list.hidden) {
-        return;
-      }
-      if (e.key === "ArrowDown") {
+      if (e.key === "ArrowDown" && !list.hidden && links().length) {
         e.preventDefault();
-        mark((active + 1) % items.length);
-      } else if (e.key === "ArrowUp") {
-        e.preventDefault();
-        mark(active <= 0 ? items.length - 1 : active - 1);
-      } else if (e.key === "Enter" && active >= 0) {
-        e.preventDefault();
-        go(active);
+        links()[0].focus();
       } else if (e.key === "Escape") {
         close();
       }
     });
-    input.addEventListener("blur", close);
+    list.addEventListener("keydown", function (e) {
+      var all = Array.prototype.slice.call(links());
+      var i = all.indexOf(document.activeElement);
+      if (e.key === "ArrowDown" && i < all.length - 1) {
+        e.preventDefault();
+        all[i + 1].focus();
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        (i > 0 ? all[i - 1] : input).focus();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+        input.focus();
+      }
+    });
+    // Leaving both the box and the list closes it; moving between them does not.
+    document.addEventListener("focusin", function (e) {
+      if (e.target !== input && !list.contains(e.target)) {
+        close();
+      }
+    });
   });
 })();
