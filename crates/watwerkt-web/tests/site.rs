@@ -413,6 +413,11 @@ async fn english_pages_translate_the_interface_and_keep_the_prefix() {
     let p = app.get("/en/project/535006012").await;
     assert!(p.body.contains("Research question"));
     assert!(p.body.contains("Mentorwijs"), "content stays as published");
+    // ... and is marked as Dutch for screen readers.
+    assert!(
+        p.body
+            .contains("<h1 class=\"utrecht-heading-1\" lang=\"nl\">")
+    );
     assert_eq!(app.get("/en").await.status, 200);
     assert_eq!(app.get("/en/").await.status, 308);
     let nf = app.get("/en/nothing").await;
