@@ -1,7 +1,7 @@
 //! The subcommands: each opens the catalogue, does one job, and prints text or `--json`.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome};
 use watwerkt_domain::record::ProjectRecord;
-use watwerkt_domain::{Project, Theme};
+use watwerkt_domain::{Project, ProjectNumber, Theme};
 use watwerkt_import::{QualityReport, Severity};
 use watwerkt_search::{FACETS, SearchRequest, Sort};
 
@@ -370,9 +370,18 @@ pub fn search(
     if let Some(n) = &res.notice {
         println!("{}", n.message_nl());
     }
+    if let Some(q) = &res.did_you_mean {
+        println!("Bedoelde u: {q}?");
+    }
     println!("{} result(s)", res.total);
     for h in &res.hits {
         println!("  {:<16} {:>7.2}  {}", h.project_number, h.score, h.title);
+    }
+    if !res.products.is_empty() {
+        println!("products:");
+        for p in &res.products {
+            println!("  {:<16} {:<12} {}", p.project_number, p.kind, p.title);
+        }
     }
     for (name, counts) in &res.facets {
         let top: Vec<String> = counts
@@ -412,5 +421,66 @@ pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure>
         addr,
         watwerkt_web::WebConfig::default(),
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn similar(ctx: &Ctx, number: &str, limit: usize) -> Result<ExitCode, Failure> {
+    let number =
+        ProjectNumber::parse(number).map_err(|e| Failure::Usage(format!("{number:?}: {e}")))?;
+    let catalog = ctx.catalog()?;
+    let Some(project) = catalog.project(&number)? else {
+        return Err(Failure::Data(anyhow::anyhow!(
+            "no project {} in the store",
+            number.as_str()
+        )));
+    };
+    print_matches(ctx, &catalog.index().similar(&project, limit)?)
+}
+
+pub fn vraagbaak(ctx: &Ctx, file: &Path, limit: usize) -> Result<ExitCode, Failure> {
+    let text = if file == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::Data(anyhow::anyhow!("standard input: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| Failure::Data(anyhow::anyhow!("{}: {e}", file.display())))?
+    };
+    let catalog = ctx.catalog()?;
+    print_matches(ctx, &catalog.index().vraagbaak(&text, limit)?)
+}
+
+fn print_matches(ctx: &Ctx, matches: &[watwerkt_search::Match]) -> Result<ExitCode, Failure> {
+    if ctx.json {
+        print_json(&matches)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for m in matches {
+        println!(
+            "  {:<16} {:>7.2}  {}",
+            m.hit.project_number, m.hit.score, m.hit.title
+        );
+        println!("  {:<16} {:>7}  via: {}", "", "", m.terms.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn suggest(ctx: &Ctx, prefix: &str, limit: usize) -> Result<ExitCode, Failure> {
+    let catalog = ctx.catalog()?;
+    let suggestions = catalog.index().suggest(prefix, limit)?;
+    if ctx.json {
+        print_json(&suggestions)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in &suggestions {
+        let kind = serde_json::to_value(s.kind)?;
+        let kind = kind.as_str().unwrap_or_default();
+        match &s.project_number {
+            Some(n) => println!("  {kind:<13} {}  ({n})", s.text),
+            None => println!("  {kind:<13} {}  ({})", s.text, s.count),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

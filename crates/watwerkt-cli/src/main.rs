@@ -66,6 +66,26 @@ enum Command {
         #[arg(long, value_enum, default_value = "relevance")]
         sort: SortOrder,
     },
+    /// Projects most like a project, with the words that connect them.
+    Similar {
+        #[arg(value_name = "PROJECT_NUMBER")]
+        number: String,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// The vraagbaak: projects most like a case description, read from a file or `-` (stdin).
+    Vraagbaak {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Suggestions for what is typed in a search box.
+    Suggest {
+        prefix: String,
+        #[arg(long, default_value_t = 8)]
+        limit: usize,
+    },
     /// Rebuild the search index from the store.
     Reindex,
     /// Serve the website and the JSON search API (a new data directory gets the bundled catalogue).
@@ -144,6 +164,9 @@ fn main() -> ExitCode {
             offset,
             sort,
         } => commands::search(&ctx, &query, &filters, limit, offset, sort),
+        Command::Similar { number, limit } => commands::similar(&ctx, &number, limit),
+        Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
+        Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
         Command::Serve { addr } => commands::serve(&ctx, addr),
         Command::Bench { what } => bench::run(&ctx, what),

@@ -307,6 +307,72 @@ fn search_json_has_the_documented_shape() {
 }
 
 #[test]
+fn similar_vraagbaak_and_suggest() {
+    let cli = Cli::new();
+    let similar: Value =
+        serde_json::from_str(&cli.ok(&["--json", "similar", "535002003", "--limit", "3"])).unwrap();
+    let similar = similar.as_array().unwrap();
+    assert_eq!(similar.len(), 3);
+    for m in similar {
+        assert_ne!(m["project_number"], "535002003");
+        assert!(!m["terms"].as_array().unwrap().is_empty(), "{m}");
+    }
+    let out = cli.run(&["similar", "999999999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no project 999999999"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(cli.run(&["similar", "not-a-number"]).status.code(), Some(2));
+
+    let case = cli.file(
+        "casus.txt",
+        "Wij willen statushouders sneller aan werk helpen; de taalcursus sluit niet aan."
+            .as_bytes(),
+    );
+    let found: Value =
+        serde_json::from_str(&cli.ok(&["--json", "vraagbaak", case.to_str().unwrap()])).unwrap();
+    let first = &found[0];
+    assert!(
+        first["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "statushouders"),
+        "{first}"
+    );
+    let mut child = cli
+        .cmd(&["vraagbaak", "-", "--limit", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        "schulden bij jongeren".as_bytes(),
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("via: "));
+    let missing = cli.run(&["vraagbaak", "/nonexistent/casus.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("/nonexistent/casus.txt"));
+
+    let suggestions: Value =
+        serde_json::from_str(&cli.ok(&["--json", "suggest", "vergunn"])).unwrap();
+    assert!(
+        suggestions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "term" && s["text"] == "vergunninghouders"),
+        "{suggestions}"
+    );
+}
+
+#[test]
 fn the_index_follows_imports_and_is_rebuilt_when_missing() {
     let cli = Cli::new();
     let export = cli.export();

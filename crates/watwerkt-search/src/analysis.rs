@@ -228,7 +228,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Words with their byte offsets: letters and digits, with inner hyphens and apostrophes kept.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let bytes_end = text.len();

@@ -28,7 +28,10 @@ use watwerkt_domain::{Project, ProjectNumber};
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::facets::{self, DocIds, SegmentDocs};
+use crate::products::{ProductHit, ProductIndex};
 use crate::query::{Item, ParsedQuery, parse};
+use crate::similar::Like;
+use crate::suggest::CompletionTokenizer;
 use crate::synonyms::Synonyms;
 
 const LEXICON: &str = include_str!("../../../data/lexicon/nl-opentaal.txt");
@@ -57,6 +60,8 @@ const TEXT_FIELDS: &[(&str, f32)] = &[
 const PART_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.5;
 const FUZZY_WEIGHT: f32 = 0.2;
+/// "More like this": sharing the theme counts about as much as one telling word in the question.
+const THEME_WEIGHT: f32 = 2.0;
 /// Fields whose snippets a hit shows, in this order.
 const SNIPPET_FIELDS: &[&str] = &["title", "teaser", "question", "outcome", "method"];
 /// The facets, by name.
@@ -116,6 +121,8 @@ pub enum Notice {
     Fallback,
     /// Field names typed that are not filters; searched as words.
     UnknownFields { fields: Vec<String> },
+    /// Nothing matched as typed; these are the results of the corrected query.
+    Corrected { query: String },
 }
 
 impl Notice {
@@ -129,6 +136,9 @@ impl Notice {
                 "Onbekend zoekveld {}; gezocht als gewone woorden.",
                 fields.join(", ")
             ),
+            Notice::Corrected { query } => {
+                format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
+            }
         }
     }
 
@@ -141,6 +151,9 @@ impl Notice {
                 "Unknown search field {}; searched as plain words.",
                 fields.join(", ")
             ),
+            Notice::Corrected { query } => {
+                format!("Nothing matched as typed; these are the results for “{query}”.")
+            }
         }
     }
 }
@@ -155,6 +168,12 @@ pub struct SearchResponse {
     /// A project number typed alone: go straight to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
+    /// The query with words the catalogue lacks replaced by the nearest it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// Products (reports, factsheets, …) matching the words, each linked to its project.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductHit>,
 }
 
 /// tantivy's view of the analyzer: whole words (and joined hyphenations) or compound parts.
@@ -214,6 +233,7 @@ struct Fields {
     text: Vec<(Field, f32)>,
     parts: Field,
     all: Field,
+    completion: Field,
     facets: HashMap<&'static str, Field>,
     start_key: Field,
 }
@@ -244,6 +264,14 @@ fn schema() -> (Schema, Fields) {
         .collect();
     let parts = b.add_text_field("parts", parts_opts);
     let all = b.add_text_field("all", all_opts);
+    let completion = b.add_text_field(
+        "completion",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("completion")
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
     let facets = FACETS
         .iter()
         .map(|f| (*f, b.add_text_field(f, STRING | tantivy::schema::FAST)))
@@ -256,6 +284,7 @@ fn schema() -> (Schema, Fields) {
             text,
             parts,
             all,
+            completion,
             facets,
             start_key,
         },
@@ -270,6 +299,7 @@ pub struct SearchIndex {
     fields: Fields,
     analyzer: Arc<Analyzer>,
     synonyms: Synonyms,
+    products: ProductIndex,
     generation: RwLock<Option<u64>>,
 }
 
@@ -278,6 +308,26 @@ fn err(dir: &Path) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
         path: dir.display().to_string(),
         message: e.to_string(),
     }
+}
+
+/// Registers the tokenizers the schemas name: whole words ("nl"), compound parts ("nl_parts") and
+/// suggestion words ("completion").
+pub(crate) fn register_tokenizers(index: &Index, analyzer: &Arc<Analyzer>) {
+    for (name, parts) in [("nl", false), ("nl_parts", true)] {
+        index.tokenizers().register(
+            name,
+            TextAnalyzer::from(NlTokenizer {
+                analyzer: analyzer.clone(),
+                parts,
+                tokens: Vec::new(),
+                cache: WordCache::default(),
+            }),
+        );
+    }
+    index.tokenizers().register(
+        "completion",
+        TextAnalyzer::from(CompletionTokenizer::default()),
+    );
 }
 
 /// The shared analyzer: the shipped lexicon plus the words of the bundled catalogue.
@@ -305,17 +355,9 @@ impl SearchIndex {
             })?;
         let index = Index::open_or_create(mmap, schema).map_err(err(dir))?;
         let analyzer = Arc::new(default_analyzer());
-        for (name, parts) in [("nl", false), ("nl_parts", true)] {
-            index.tokenizers().register(
-                name,
-                TextAnalyzer::from(NlTokenizer {
-                    analyzer: analyzer.clone(),
-                    parts,
-                    tokens: Vec::new(),
-                    cache: WordCache::default(),
-                }),
-            );
-        }
+        register_tokenizers(&index, &analyzer);
+        let products =
+            ProductIndex::open(&dir.join("products"), analyzer.clone()).map_err(err(dir))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -335,6 +377,7 @@ impl SearchIndex {
             fields,
             analyzer,
             synonyms,
+            products,
             generation: RwLock::new(generation),
         })
     }
@@ -354,13 +397,16 @@ impl SearchIndex {
     ) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(60_000_000).map_err(err(&self.dir))?;
+        let mut products = self.products.writer().map_err(err(&self.dir))?;
         self.set_generation(None)?;
         writer.delete_all_documents().map_err(err(&self.dir))?;
+        products.delete_all_documents().map_err(err(&self.dir))?;
         let mut n = 0u64;
         for p in projects {
             writer
                 .add_document(self.document(&p))
                 .map_err(err(&self.dir))?;
+            self.products.put(&products, &p).map_err(err(&self.dir))?;
             n += 1;
             if n.is_multiple_of(10_000) {
                 progress(n);
@@ -368,6 +414,9 @@ impl SearchIndex {
         }
         writer.commit().map_err(err(&self.dir))?;
         self.reader.reload().map_err(err(&self.dir))?;
+        self.products
+            .commit(&mut products)
+            .map_err(err(&self.dir))?;
         self.set_generation(Some(generation))
     }
 
@@ -376,15 +425,20 @@ impl SearchIndex {
     pub fn upsert(&self, projects: &[Project], generation: u64) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(50_000_000).map_err(err(&self.dir))?;
+        let mut products = self.products.writer().map_err(err(&self.dir))?;
         self.set_generation(None)?;
         for p in projects {
             writer.delete_term(Term::from_field_text(self.fields.number, p.number.as_str()));
             writer
                 .add_document(self.document(p))
                 .map_err(err(&self.dir))?;
+            self.products.put(&products, p).map_err(err(&self.dir))?;
         }
         writer.commit().map_err(err(&self.dir))?;
         self.reader.reload().map_err(err(&self.dir))?;
+        self.products
+            .commit(&mut products)
+            .map_err(err(&self.dir))?;
         self.set_generation(Some(generation))
     }
 
@@ -441,6 +495,10 @@ impl SearchIndex {
                 doc.add_text(f.text[i].0, &text);
                 doc.add_text(f.parts, &text);
                 doc.add_text(f.all, &text);
+                // Suggestions come from what people read first, not from method prose.
+                if i <= 3 {
+                    doc.add_text(f.completion, &text);
+                }
             }
         }
         let facet = |name: &str| f.facets[name];
@@ -663,6 +721,8 @@ impl SearchIndex {
                 facets: BTreeMap::new(),
                 notice: None,
                 redirect: Some(trimmed.to_owned()),
+                did_you_mean: None,
+                products: Vec::new(),
             });
         }
         let mut by_facet: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -720,12 +780,38 @@ impl SearchIndex {
             };
             facets.insert((*facet).to_owned(), counts);
         }
+        // Said even when near spellings found something: the user should know what was searched.
+        let did_you_mean = self.did_you_mean(&searcher, trimmed, &parsed)?;
+        if total == 0
+            && let Some(corrected) = &did_you_mean
+        {
+            // Nothing as typed: search the corrected query once (it has no unknown words left).
+            let mut r = self.search(&SearchRequest {
+                query: corrected.clone(),
+                ..req.clone()
+            })?;
+            if r.total > 0 {
+                r.notice = Some(Notice::Corrected {
+                    query: corrected.clone(),
+                });
+                r.did_you_mean = None;
+                return Ok(r);
+            }
+        }
+        // Products are items of their own on the first page of a text search.
+        let products = if req.offset == 0 && text.is_some() && by_facet.is_empty() {
+            self.products.search(&parsed, 5).map_err(err(&self.dir))?
+        } else {
+            Vec::new()
+        };
         Ok(SearchResponse {
             total,
             hits,
             facets,
             notice,
             redirect: None,
+            did_you_mean,
+            products,
         })
     }
 
@@ -857,6 +943,122 @@ impl SearchIndex {
     /// Whether the index holds this project (for consistency checks).
     pub fn contains(&self, number: &ProjectNumber) -> Result<bool, SearchError> {
         self.number_exists(&self.reader.searcher(), number.as_str())
+    }
+    // Hooks for the suggestion, similarity and vraagbaak modules.
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    pub(crate) fn completion_field(&self) -> Field {
+        self.fields.completion
+    }
+
+    pub(crate) fn facet_field(&self, facet: &str) -> Field {
+        self.fields.facets[facet]
+    }
+
+    pub(crate) fn tantivy_err(&self) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
+        err(&self.dir)
+    }
+
+    /// Projects holding `stem` as a whole word in any field.
+    pub(crate) fn word_doc_freq(
+        &self,
+        searcher: &Searcher,
+        stem: &str,
+    ) -> Result<u64, SearchError> {
+        searcher
+            .doc_freq(&Term::from_field_text(self.fields.all, stem))
+            .map_err(err(&self.dir))
+    }
+
+    /// Whether a typed word occurs in the catalogue as a word or a compound part.
+    pub(crate) fn knows(&self, searcher: &Searcher, word: &str) -> Result<bool, SearchError> {
+        for t in self.analyzer.analyze(word) {
+            if t.kind == TokenKind::Part {
+                continue;
+            }
+            let parts = searcher
+                .doc_freq(&Term::from_field_text(self.fields.parts, &t.term))
+                .map_err(err(&self.dir))?;
+            if parts > 0 || self.word_doc_freq(searcher, &t.term)? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn stored_text(&self, doc: &TantivyDocument) -> String {
+        SNIPPET_FIELDS
+            .iter()
+            .filter_map(|name| doc.get_first(self.field(name)).and_then(|v| v.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    /// Projects scored by any of the weighted stems (as whole words, parts and synonyms, through
+    /// the field weights), with the stems each one holds; `like` leaves one project out and
+    /// prefers a theme.
+    pub(crate) fn search_stems(
+        &self,
+        stems: &[(String, f32)],
+        like: Like,
+        limit: usize,
+    ) -> Result<Vec<(Hit, Vec<String>)>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = stems
+            .iter()
+            .map(|(stem, w)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(self.term_query(stem, false), *w)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if let Some(theme) = like.theme {
+            let q = TermQuery::new(
+                Term::from_field_text(self.fields.facets["theme"], theme),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), THEME_WEIGHT)),
+            ));
+        }
+        if let Some(n) = like.exclude {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.number, n),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = self.top_by_score(&searcher, &query, limit, 0)?;
+        let hits = self.hits(&searcher, Some(&query), &top)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for (hit, (_, addr)) in hits.into_iter().zip(&top) {
+            let doc: TantivyDocument = searcher.doc(*addr).map_err(err(&self.dir))?;
+            let held: std::collections::HashSet<String> = self
+                .analyzer
+                .analyze(&self.stored_text(&doc))
+                .into_iter()
+                .map(|t| t.term)
+                .collect();
+            let found = stems
+                .iter()
+                .filter(|(s, _)| held.contains(s))
+                .map(|(s, _)| s.clone())
+                .collect();
+            out.push((hit, found));
+        }
+        Ok(out)
     }
 }
 

@@ -1,15 +1,22 @@
 //! The Dutch search engine of watwerkt: analysis (folding, stemming that keeps "ge-", compound
 //! splitting, synonyms), the query language of the search box, and a tantivy index with field
-//! weights, snippets and disjunctive facet counts. No HTTP in here.
+//! weights, snippets and disjunctive facet counts; products as items of their own, suggestions,
+//! "did you mean", similar projects and the vraagbaak. No HTTP in here.
 
 pub mod analysis;
 mod facets;
 mod index;
+mod products;
 pub mod query;
+mod similar;
+mod suggest;
 pub mod synonyms;
 
 pub use analysis::{Analyzer, Token, TokenKind};
 pub use index::{
     FACETS, FacetCount, Hit, Notice, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort,
 };
+pub use products::ProductHit;
+pub use similar::{MAX_VRAAGBAAK_CHARS, Match};
+pub use suggest::{Suggestion, SuggestionKind};
 pub use synonyms::{Synonyms, SynonymsError};

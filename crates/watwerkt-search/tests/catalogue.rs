@@ -2,7 +2,7 @@
 
 mod common;
 
-use watwerkt_search::{Notice, SearchIndex, SearchRequest, SearchResponse, Sort};
+use watwerkt_search::{Notice, SearchIndex, SearchRequest, SearchResponse, Sort, SuggestionKind};
 
 use common::seed_index as index;
 
@@ -141,4 +141,139 @@ fn fallback_redirect_and_odd_input() {
         })
         .unwrap();
     assert!(r.hits.is_empty() && r.total > 0);
+}
+
+#[test]
+fn products_are_items_of_their_own() {
+    let (_d, idx) = index();
+    // Found by its own title.
+    let r = search(&idx, "factsheet statushouders");
+    let first = r.products.first().expect("a product");
+    assert_eq!(
+        first.title,
+        "Factsheet Amsterdamse aanpak statushouders in cijfers"
+    );
+    assert_eq!(first.kind, "factsheet");
+    // A product called just "Factsheet voor gemeenten" is found through its project's subject.
+    let r = search(&idx, "factsheet buurtsupers");
+    assert!(
+        r.products
+            .iter()
+            .any(|p| p.title == "Factsheet voor gemeenten"
+                && p.project_title.contains("Buurtsupers")),
+        "{:?}",
+        r.products
+    );
+    assert!(r.products.iter().all(|p| p.kind == "factsheet"));
+    // Filters narrow projects; products are not filtered by them, so they are left out.
+    assert!(
+        search(&idx, "factsheet status:afgerond")
+            .products
+            .is_empty()
+    );
+}
+
+#[test]
+fn suggestions_complete_words_and_names() {
+    let (_d, idx) = index();
+    let s = idx.suggest("schuld", 10).unwrap();
+    let terms: Vec<&str> = s
+        .iter()
+        .filter(|s| s.kind == SuggestionKind::Term)
+        .map(|s| s.text.as_str())
+        .collect();
+    assert!(!terms.is_empty(), "{s:?}");
+    assert!(terms.iter().all(|t| t.starts_with("schuld")), "{terms:?}");
+    assert!(
+        s.iter()
+            .filter(|s| s.kind == SuggestionKind::Term)
+            .all(|s| s.count > 0)
+    );
+    assert!(
+        s.iter()
+            .any(|s| s.kind == SuggestionKind::Project && s.project_number.is_some())
+    );
+    // Diacritics fold: "clie" completes to "cliënten" as written.
+    let s = idx.suggest("clie", 10).unwrap();
+    assert!(s.iter().any(|s| s.text == "cliënten"), "{s:?}");
+    // Names by the start of any of their words.
+    let s = idx.suggest("rotter", 10).unwrap();
+    assert!(
+        s.iter()
+            .any(|s| s.kind == SuggestionKind::Municipality && s.text == "Rotterdam"),
+        "{s:?}"
+    );
+    let s = idx.suggest("jonker", 10).unwrap();
+    assert!(
+        s.iter()
+            .any(|s| s.kind == SuggestionKind::Organisation && s.text.contains("Verwey-Jonker")),
+        "{s:?}"
+    );
+    // Earlier words are kept.
+    let s = idx.suggest("jongeren schu", 10).unwrap();
+    assert!(
+        s.iter()
+            .filter(|s| s.kind == SuggestionKind::Term)
+            .all(|s| s.text.starts_with("jongeren schu")),
+        "{s:?}"
+    );
+    assert!(idx.suggest("", 10).unwrap().is_empty());
+    assert!(idx.suggest("s", 10).unwrap().is_empty());
+}
+
+#[test]
+fn did_you_mean_corrects_words_the_catalogue_lacks() {
+    let (_d, idx) = index();
+    let r = search(&idx, "armoedebestrjding");
+    assert_eq!(r.did_you_mean.as_deref(), Some("armoedebestrijding"));
+    let r = search(&idx, "jongeren budgetcurus");
+    assert_eq!(r.did_you_mean.as_deref(), Some("jongeren budgetcursus"));
+    // A query that finds nothing as typed answers with the corrected query, and says so.
+    let r = search(&idx, "schuldhulpverleninf");
+    assert!(r.total > 0);
+    assert_eq!(
+        r.notice,
+        Some(Notice::Corrected {
+            query: "schuldhulpverlening".into()
+        })
+    );
+    // Known words are left alone.
+    assert_eq!(search(&idx, "schulden jongeren").did_you_mean, None);
+}
+
+#[test]
+fn similar_projects_and_the_vraagbaak_say_what_connects_them() {
+    let (_d, idx) = index();
+    let project = common::seed_projects()
+        .into_iter()
+        .find(|p| p.number.as_str() == "535002003")
+        .unwrap();
+    let similar = idx.similar(&project, 5).unwrap();
+    assert_eq!(similar.len(), 5);
+    assert!(similar.iter().all(|m| m.hit.project_number != "535002003"));
+    assert!(similar.iter().all(|m| !m.terms.is_empty()), "{similar:?}");
+    // Its neighbours share its subject (debts) or its group (young people).
+    for word in ["schulden", "jongeren"] {
+        assert!(
+            similar.iter().any(|m| m.terms.iter().any(|t| t == word)),
+            "{word}: {similar:?}"
+        );
+    }
+
+    let case = "In onze gemeente hebben veel jongeren tussen 18 en 27 jaar schulden. \
+                Ze durven geen hulp te vragen en komen pas bij de schuldhulpverlening als de \
+                problemen groot zijn. Hoe bereiken we deze jongeren eerder, bijvoorbeeld via \
+                leeftijdgenoten?";
+    let found = idx.vraagbaak(case, 5).unwrap();
+    assert_eq!(found[0].hit.project_number, "535002003", "{found:?}");
+    assert!(
+        found[0]
+            .terms
+            .iter()
+            .any(|t| t == "jongeren" || t == "schulden"),
+        "{:?}",
+        found[0].terms
+    );
+    assert!(idx.vraagbaak("", 5).unwrap().is_empty());
+    assert!(idx.vraagbaak("de het een", 5).unwrap().is_empty());
 }

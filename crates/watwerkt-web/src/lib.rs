@@ -1,34 +1,35 @@
 //! The public website of watwerkt: routes, pages, the JSON search API and the HTTP edge policy.
 //!
-//! Error policy: every failure leaves through [`AppError`]; bad input (oversized or malformed
-//! query strings) is a 400 page, an unknown project a 404 page, and a failure of the catalogue
-//! a 500 page whose body names no internals (the detail goes to the log).
+//! Every page exists twice: Dutch at `/…` and English at `/en/…` (see [`i18n`]). Searches and
+//! store reads run on blocking threads, at most a few at a time, so the async threads keep
+//! accepting and answering while the CPU is busy. Errors leave through [`error::AppError`]
+//! (its module states the policy); caching headers through [`cache`].
 
+mod assets;
+mod cache;
+mod directory;
+mod error;
+mod i18n;
 pub mod map;
+mod pages;
 mod query;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
-use watwerkt_catalog::{Catalog, CatalogError};
-use watwerkt_domain::{Project, ProjectNumber, Theme};
-use watwerkt_search::{Hit, SearchRequest, SearchResponse, Sort};
+use watwerkt_catalog::Catalog;
 
 pub use query::{MAX_QUERY_LEN, QueryError, SearchState};
 
-const PAGE_SIZE: usize = 20;
-const CSS: &str = include_str!("../static/site.css");
-/// Scripts and inline styles are not allowed; JSON-LD is a data block, not script.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                   base-uri 'none'; frame-ancestors 'none'";
+/// Scripts come only from our own fingerprinted files and inline styles are not allowed;
+/// JSON-LD is a data block, not script.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Settings of the web server.
 #[derive(Debug, Clone, Default)]
@@ -45,43 +46,68 @@ pub enum WebError {
     Serve(std::io::Error),
 }
 
-struct AppState {
-    catalog: Arc<Catalog>,
-    css_path: String,
+pub(crate) struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub directory: directory::DirectoryCache,
+    pub validators: cache::Validators,
+    /// Searches and store reads in flight; more wait (asynchronously) for a permit, so a burst
+    /// queues instead of starting hundreds of CPU-bound threads on two cores.
+    pub workers: tokio::sync::Semaphore,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
-/// The fingerprinted stylesheet path: content changes give a new URL, so it may be cached forever.
-fn css_path() -> String {
-    // FNV-1a: stable across builds and platforms, enough to tell versions apart.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in CSS.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("/static/site.{h:016x}.css")
+/// The pages, as mounted at `/` and again at `/en`.
+fn pages() -> Router<Shared> {
+    Router::new()
+        .route("/", get(pages::home::home))
+        .route("/zoeken", get(pages::search::search_page))
+        .route("/search", get(pages::search::search_page))
+        .route("/project/{number}", get(pages::project::project_page))
+        .route("/thema/{slug}", get(pages::listing::theme_page))
+        .route(
+            "/organisatie/{slug}",
+            get(pages::listing::organisation_page),
+        )
+        .route("/gemeente/{slug}", get(pages::listing::municipality_page))
+        .route("/programma", get(pages::programme::programme_page))
+        .route("/statistieken", get(pages::stats::stats_page))
 }
 
 /// The application, for the server and for tests.
 pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
     let state = Arc::new(AppState {
         catalog,
-        css_path: css_path(),
+        directory: Default::default(),
+        validators: cache::Validators::new(),
+        workers: tokio::sync::Semaphore::new(workers),
     });
-    let css_route = state.css_path.clone();
     Router::new()
-        .route("/", get(home))
-        .route("/zoeken", get(search_page))
-        .route("/search", get(search_page))
-        .route("/project/{number}", get(project_page))
-        .route("/api/v1/projects", get(api_projects))
-        .route("/statistieken", get(stats_page))
+        .merge(pages())
+        .nest("/en", pages())
+        // The nested home answers `/en` only; a typed trailing slash should not be a 404.
+        .route(
+            "/en/",
+            get(|| async { axum::response::Redirect::permanent("/en") }),
+        )
+        .route("/api/v1/projects", get(pages::search::api_projects))
         .route("/healthz", get(healthz))
-        .route(&css_route, get(stylesheet))
-        .fallback(not_found)
+        .route(assets::css_path(), get(assets::stylesheet))
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cache::conditional,
+        ))
+        .layer(middleware::from_fn(error::error_pages))
         .layer(middleware::from_fn(security_headers))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(middleware::from_fn(server_timing))
+        // Pages are built per request: the fastest gzip level costs a fraction of the default
+        // for a few percent more bytes.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .with_state(state)
 }
 
@@ -120,398 +146,20 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     res
 }
 
-/// Everything that can go wrong in a handler.
-#[derive(Debug, thiserror::Error)]
-enum AppError {
-    #[error(transparent)]
-    BadQuery(#[from] QueryError),
-    #[error("no such page")]
-    NotFound,
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    #[error(transparent)]
-    Search(#[from] watwerkt_search::SearchError),
-    #[error(transparent)]
-    Render(#[from] askama::Error),
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    css: &'a str,
-    heading: &'a str,
-    message: String,
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, heading, message) = match &self {
-            AppError::BadQuery(e) => (
-                StatusCode::BAD_REQUEST,
-                "Ongeldige zoekopdracht",
-                format!("Deze zoekopdracht kunnen we niet lezen: {e}."),
-            ),
-            AppError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "Pagina niet gevonden",
-                "Deze pagina bestaat niet (meer). Controleer het adres of zoek het project op."
-                    .to_string(),
-            ),
-            _ => {
-                tracing::error!(error = %self, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Er ging iets mis",
-                    "Er ging bij ons iets mis. Probeer het later opnieuw.".to_string(),
-                )
-            }
-        };
-        let page = ErrorPage {
-            css: &css_path(),
-            heading,
-            message,
-        };
-        match page.render() {
-            Ok(body) => (status, Html(body)).into_response(),
-            Err(_) => (status, heading).into_response(),
-        }
+/// `Server-Timing: app;dur=…` (milliseconds until the response head is ready), so latency can
+/// be measured at the server without the client's own overhead (`scripts/bench-web.sh`).
+async fn server_timing(req: axum::extract::Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.3}")) {
+        res.headers_mut().insert("server-timing", v);
     }
+    res
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound
-}
-
-async fn healthz(State(st): State<Shared>) -> Response {
+async fn healthz(axum::extract::State(st): axum::extract::State<Shared>) -> Response {
+    use axum::response::IntoResponse;
     let n = st.catalog.index().len();
     ([(header::CACHE_CONTROL, "no-store")], format!("ok {n}\n")).into_response()
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        CSS,
-    )
-        .into_response()
-}
-
-/// A page with an ETag from its body, so that revalidation costs no transfer.
-fn page(headers: &HeaderMap, body: String) -> Response {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in body.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let etag = format!("\"{h:016x}\"");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == etag)
-    {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
-    }
-    ([(header::ETAG, etag)], Html(body)).into_response()
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage<'a> {
-    css: &'a str,
-    total: u64,
-    themes: Vec<(String, u64)>,
-}
-
-async fn home(State(st): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
-    let res = st.catalog.index().search(&SearchRequest {
-        limit: 0,
-        ..Default::default()
-    })?;
-    let counts: BTreeMap<&str, u64> = res
-        .facets
-        .get("theme")
-        .map(|v| v.iter().map(|f| (f.value.as_str(), f.count)).collect())
-        .unwrap_or_default();
-    let themes = Theme::ALL
-        .iter()
-        .map(|t| {
-            (
-                t.name().to_string(),
-                counts.get(t.name()).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    let body = HomePage {
-        css: &st.css_path,
-        total: res.total,
-        themes,
-    }
-    .render()?;
-    Ok(page(&headers, body))
-}
-
-struct FacetValue {
-    value: String,
-    count: u64,
-    checked: bool,
-}
-
-struct FacetGroup {
-    name: &'static str,
-    label: &'static str,
-    values: Vec<FacetValue>,
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPage<'a> {
-    css: &'a str,
-    query: &'a str,
-    newest: bool,
-    facets: Vec<FacetGroup>,
-    /// (label, URL without this filter)
-    chips: Vec<(String, String)>,
-    notice: Option<String>,
-    total: u64,
-    first: usize,
-    hits: Vec<Hit>,
-    prev: Option<String>,
-    next: Option<String>,
-}
-
-fn facet_label(name: &str) -> &'static str {
-    match name {
-        "theme" => "Programmalijn",
-        "status" => "Status",
-        "municipality" => "Gemeente",
-        "organisation" => "Organisatie",
-        "year" => "Startjaar",
-        "product_kind" => "Soort product",
-        _ => "Filter",
-    }
-}
-
-fn run_search(
-    catalog: &Catalog,
-    st: &SearchState,
-    limit: usize,
-) -> Result<SearchResponse, AppError> {
-    Ok(catalog.index().search(&SearchRequest {
-        query: st.q.clone(),
-        filters: st.filters.clone(),
-        limit,
-        offset: (st.page - 1) * limit,
-        sort: if st.newest {
-            Sort::Newest
-        } else {
-            Sort::Relevance
-        },
-    })?)
-}
-
-async fn search_page(
-    State(app): State<Shared>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let st = SearchState::parse(raw.as_deref())?;
-    let res = run_search(&app.catalog, &st, PAGE_SIZE)?;
-    if let Some(number) = &res.redirect {
-        return Ok(Redirect::to(&format!("/project/{}", query::encode(number))).into_response());
-    }
-    let facets = watwerkt_search::FACETS
-        .iter()
-        .filter_map(|name| {
-            let counts = res.facets.get(*name)?;
-            let values = counts
-                .iter()
-                .take(15)
-                .map(|f| FacetValue {
-                    checked: st.filters.iter().any(|(n, v)| n == name && *v == f.value),
-                    value: f.value.clone(),
-                    count: f.count,
-                })
-                .collect();
-            Some(FacetGroup {
-                name,
-                label: facet_label(name),
-                values,
-            })
-        })
-        .collect();
-    let chips = st
-        .filters
-        .iter()
-        .enumerate()
-        .map(|(i, (n, v))| {
-            let mut without = st.clone();
-            without.filters.remove(i);
-            without.page = 1;
-            (format!("{}: {v}", facet_label(n)), without.url())
-        })
-        .collect();
-    let at_page = |p: usize| {
-        let mut s = st.clone();
-        s.page = p;
-        s.url()
-    };
-    let shown_to = (st.page * PAGE_SIZE) as u64;
-    let body = SearchPage {
-        css: &app.css_path,
-        query: &st.q,
-        newest: st.newest,
-        facets,
-        chips,
-        notice: res.notice.as_ref().map(|n| n.message_nl()),
-        total: res.total,
-        first: (st.page - 1) * PAGE_SIZE + 1,
-        prev: (st.page > 1).then(|| at_page(st.page - 1)),
-        next: (shown_to < res.total).then(|| at_page(st.page + 1)),
-        hits: res.hits,
-    }
-    .render()?;
-    Ok(page(&headers, body))
-}
-
-async fn api_projects(
-    State(app): State<Shared>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let st = SearchState::parse(raw.as_deref())?;
-    let res = run_search(&app.catalog, &st, st.limit.unwrap_or(PAGE_SIZE))?;
-    Ok(axum::Json(res).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "project.html")]
-struct ProjectPage<'a> {
-    css: &'a str,
-    p: Project,
-    json_ld: String,
-}
-
-/// schema.org ResearchProject; `<` is escaped so no text can close the script element.
-fn json_ld(p: &Project) -> String {
-    let v = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "ResearchProject",
-        "identifier": p.number.as_str(),
-        "name": p.title,
-        "description": p.question,
-        "url": format!("/project/{}", p.number),
-        "member": p.organisations.iter().map(|o| serde_json::json!({"@type": "Organization", "name": o.name})).collect::<Vec<_>>(),
-    });
-    v.to_string().replace('<', "\\u003c")
-}
-
-async fn project_page(
-    State(app): State<Shared>,
-    Path(number): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let number = ProjectNumber::parse(&number).map_err(|_| AppError::NotFound)?;
-    let p = app.catalog.project(&number)?.ok_or(AppError::NotFound)?;
-    let body = ProjectPage {
-        css: &app.css_path,
-        json_ld: json_ld(&p),
-        p,
-    }
-    .render()?;
-    Ok(page(&headers, body))
-}
-
-struct Bar {
-    label: String,
-    /// The label cut to fit the chart; the table carries the full text.
-    short: String,
-    count: u64,
-    y: u32,
-    width: u64,
-}
-
-struct Chart {
-    name: &'static str,
-    title: &'static str,
-    height: u32,
-    bars: Vec<Bar>,
-}
-
-#[derive(Template)]
-#[template(path = "stats.html")]
-struct StatsPage<'a> {
-    css: &'a str,
-    total: u64,
-    charts: Vec<Chart>,
-}
-
-/// Bars scaled to the largest count, at most `take` of them, drawn server-side (no script needed).
-fn chart(
-    name: &'static str,
-    title: &'static str,
-    res: &SearchResponse,
-    take: usize,
-    by_value: bool,
-) -> Chart {
-    let mut counts: Vec<_> = res.facets.get(name).cloned().unwrap_or_default();
-    counts.truncate(take);
-    if by_value {
-        counts.sort_by(|a, b| a.value.cmp(&b.value));
-    }
-    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
-    let bars: Vec<Bar> = counts
-        .into_iter()
-        .zip(0u32..)
-        .map(|(c, i)| Bar {
-            short: if c.value.chars().count() > 34 {
-                format!("{}…", c.value.chars().take(33).collect::<String>())
-            } else {
-                c.value.clone()
-            },
-            width: c.count * 340 / max,
-            y: i * 24 + 4,
-            label: c.value,
-            count: c.count,
-        })
-        .collect();
-    Chart {
-        name,
-        title,
-        height: bars.len() as u32 * 24 + 8,
-        bars,
-    }
-}
-
-async fn stats_page(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
-    let res = app.catalog.index().search(&SearchRequest {
-        limit: 0,
-        ..Default::default()
-    })?;
-    let charts = vec![
-        chart("theme", "Projecten per programmalijn", &res, 10, false),
-        chart("year", "Projecten per startjaar", &res, 30, true),
-        chart("status", "Projecten naar status", &res, 10, false),
-        chart(
-            "municipality",
-            "Gemeenten met de meeste projecten",
-            &res,
-            15,
-            false,
-        ),
-        chart(
-            "organisation",
-            "Organisaties met de meeste projecten",
-            &res,
-            15,
-            false,
-        ),
-    ];
-    let body = StatsPage {
-        css: &app.css_path,
-        total: res.total,
-        charts,
-    }
-    .render()?;
-    Ok(page(&headers, body))
 }

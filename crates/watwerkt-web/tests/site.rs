@@ -85,6 +85,26 @@ impl TestApp {
     async fn healthz(&self) -> Reply {
         self.get("/healthz").await
     }
+    async fn theme(&self, slug: &str) -> Reply {
+        self.get(&format!("/thema/{slug}")).await
+    }
+    async fn organisation(&self, slug: &str) -> Reply {
+        self.get(&format!("/organisatie/{slug}")).await
+    }
+    async fn municipality(&self, slug: &str) -> Reply {
+        self.get(&format!("/gemeente/{slug}")).await
+    }
+    async fn programme(&self) -> Reply {
+        self.get("/programma").await
+    }
+}
+
+/// Every `href="…"` of a page, in order.
+fn links(body: &str) -> Vec<&str> {
+    body.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
 }
 
 #[tokio::test]
@@ -93,7 +113,9 @@ async fn home_lists_programme_lines_with_counts() {
     let r = app.home().await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<html lang=\"nl\">"));
-    assert!(r.body.contains("Re-integratie</a> ("));
+    assert!(r.body.contains("Re-integratie</a></h3>"));
+    // 22 bundled plus the hostile test project.
+    assert!(r.body.contains("23 projecten"));
     let h = app.healthz().await;
     assert_eq!(h.status, 200);
     assert!(h.body.starts_with("ok "));
@@ -141,7 +163,7 @@ async fn project_page_escapes_markup_and_has_json_ld() {
     assert!(!r.body.contains("<b>vet"));
     assert!(
         r.body
-            .contains("<h1>&#60;script&#62;alert(1)&#60;/script&#62; &#38; co</h1>")
+            .contains(">&#60;script&#62;alert(1)&#60;/script&#62; &#38; co</h1>")
     );
     assert!(
         r.body
@@ -168,6 +190,18 @@ async fn errors_are_pages_with_the_right_status() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Ongeldige zoekopdracht"));
     assert_eq!(app.api_projects("f=bogus:1").await.status, 400);
+    // Undecodable path segments are the extractor's rejection, still shown as our page.
+    for target in ["/project/%FF", "/gemeente/%FF%FE", "/en/thema/%C3"] {
+        let r = app.get(target).await;
+        assert_eq!(r.status, 400, "{target}");
+        assert!(r.header("content-type").unwrap().starts_with("text/html"));
+        assert!(r.body.contains("<h1 class=\"utrecht-heading-1\">"));
+    }
+    let post = app
+        .request("POST", "/zoeken", "Content-Length: 0\r\n")
+        .await;
+    assert_eq!(post.status, 405);
+    assert!(post.body.contains("<html lang=\"nl\">"));
 }
 
 #[tokio::test]
@@ -177,6 +211,8 @@ async fn headers_cache_and_head() {
     let csp = r.header("content-security-policy").unwrap();
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("last-modified").is_some());
+    assert!(r.header("server-timing").unwrap().starts_with("app;dur="));
     let etag = r.header("etag").unwrap().to_string();
     let again = app
         .request("GET", "/", &format!("If-None-Match: {etag}\r\n"))
@@ -204,7 +240,219 @@ async fn statistics_draw_charts_with_tables() {
     let app = TestApp::spawn().await;
     let r = app.stats().await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body.matches("<svg role=\"img\"").count(), 5);
-    assert_eq!(r.body.matches("<table>").count(), 5);
-    assert!(r.body.contains("Re-integratie</a></td><td>"));
+    assert_eq!(r.body.matches("<svg role=\"img\"").count(), 6);
+    assert_eq!(r.body.matches("<table ").count(), 6);
+    assert!(r.body.contains("Gemeenten met de meeste projecten"));
+    assert!(r.body.contains("Organisaties met de meeste projecten"));
+    assert!(r.body.contains("Re-integratie</a></td>"));
+}
+
+#[tokio::test]
+async fn theme_pages_list_their_projects_in_pages() {
+    let app = TestApp::spawn().await;
+    let r = app.theme("re-integratie").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(">Re-integratie</h1>"));
+    // The programme line's intro from the catalogue page.
+    assert!(r.body.contains("Werkt een bepaalde methode"));
+    let projects = links(&r.body)
+        .into_iter()
+        .filter(|l| l.starts_with("/project/"))
+        .count();
+    assert_eq!(projects, 20, "a full first page");
+    assert!(r.body.contains("href=\"/thema/re-integratie?page=2\""));
+    let p2 = app.get("/thema/re-integratie?page=2").await;
+    assert_eq!(p2.status, 200);
+    assert!(p2.body.contains("<ol class=\"hits\" start=\"21\">"));
+    assert!(
+        p2.body.contains("href=\"/thema/re-integratie\""),
+        "back to page 1"
+    );
+    assert_eq!(app.get("/thema/re-integratie?page=99").await.status, 404);
+    assert_eq!(app.theme("bestaat-niet").await.status, 404);
+    assert_eq!(app.get("/thema/re-integratie?page=x").await.status, 400);
+    // A line without projects still has its page.
+    assert_eq!(
+        app.theme("werken-met-een-arbeidsbeperking").await.status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn project_links_lead_to_organisation_and_municipality_pages() {
+    let app = TestApp::spawn().await;
+    let p = app.project("535006012").await;
+    assert_eq!(p.status, 200);
+    for field in [
+        "Projectnummer",
+        "Vraagstuk",
+        "Onderzoek",
+        "Resultaat",
+        "Looptijd",
+        "Start",
+    ] {
+        assert!(p.body.contains(field), "{field}");
+    }
+    assert!(p.body.contains("utrecht-status-badge"));
+    let org = links(&p.body)
+        .into_iter()
+        .find(|l| l.starts_with("/organisatie/"))
+        .expect("organisation link")
+        .to_string();
+    let muni = links(&p.body)
+        .into_iter()
+        .find(|l| l.starts_with("/gemeente/"))
+        .expect("municipality link")
+        .to_string();
+    assert!(links(&p.body).contains(&"/thema/re-integratie"));
+    for page in [app.get(&org).await, app.get(&muni).await] {
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("href=\"/project/535006012\""));
+    }
+    assert_eq!(app.municipality("tiel").await.status, 200);
+    assert_eq!(app.organisation("tno").await.status, 200);
+    assert_eq!(app.organisation("nergens").await.status, 404);
+    assert_eq!(app.municipality("nergens").await.status, 404);
+}
+
+#[tokio::test]
+async fn search_facets_and_statistics_link_to_the_pages() {
+    let app = TestApp::spawn().await;
+    let s = app.search("q=schulden").await;
+    assert!(
+        s.body
+            .contains("href=\"/thema/schuldhulpverlening-en-armoedebestrijding\"")
+    );
+    assert!(links(&s.body).iter().any(|l| l.starts_with("/gemeente/")));
+    assert!(
+        links(&s.body)
+            .iter()
+            .any(|l| l.starts_with("/organisatie/"))
+    );
+    let st = app.stats().await;
+    for prefix in ["/thema/", "/gemeente/", "/organisatie/"] {
+        assert!(
+            links(&st.body).iter().any(|l| l.starts_with(prefix)),
+            "{prefix}"
+        );
+    }
+    let home = app.home().await;
+    assert!(home.body.contains("href=\"/thema/re-integratie\""));
+    assert!(home.body.contains("href=\"/programma\""));
+    assert!(home.body.contains("Onlangs afgeronde projecten"));
+}
+
+#[tokio::test]
+async fn programme_page_has_lines_rounds_partners_and_timeline() {
+    let app = TestApp::spawn().await;
+    let r = app.programme().await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Programmalijnen"));
+    assert!(r.body.contains("href=\"/thema/vergunninghouders\""));
+    assert!(
+        r.body.contains("Subsidierondes"),
+        "the bundled pages hold rounds"
+    );
+    assert!(r.body.contains("Tijdlijn"), "and a dated timeline");
+    assert!(r.body.contains("Partners"));
+}
+
+#[tokio::test]
+async fn english_pages_translate_the_interface_and_keep_the_prefix() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/en/zoeken?q=schulden").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(r.body.contains("projects found"));
+    assert!(r.body.contains("action=\"/en/zoeken\""));
+    // The switch leads to the same search in Dutch.
+    assert!(r.body.contains("href=\"/zoeken?q=schulden\""));
+    let internal: Vec<&str> = links(&r.body)
+        .into_iter()
+        .filter(|l| l.starts_with('/') && !l.starts_with("/static/"))
+        .collect();
+    let mut dutch: Vec<&&str> = internal.iter().filter(|l| !l.starts_with("/en")).collect();
+    dutch.dedup();
+    // The `<link rel="alternate">` and the switch in the menu.
+    assert_eq!(
+        dutch,
+        [&"/zoeken?q=schulden"],
+        "only the language switch leaves /en"
+    );
+    let p = app.get("/en/project/535006012").await;
+    assert!(p.body.contains("Research question"));
+    assert!(p.body.contains("Mentorwijs"), "content stays as published");
+    assert_eq!(app.get("/en").await.status, 200);
+    assert_eq!(app.get("/en/").await.status, 308);
+    let nf = app.get("/en/nothing").await;
+    assert_eq!(nf.status, 404);
+    assert!(nf.body.contains("Page not found"));
+    assert!(nf.body.contains("<html lang=\"en\">"));
+    for page in [
+        "/en/programma",
+        "/en/statistieken",
+        "/en/thema/re-integratie",
+    ] {
+        let r = app.get(page).await;
+        assert_eq!(r.status, 200, "{page}");
+        assert!(r.body.contains("<html lang=\"en\">"));
+    }
+    let dutch_home = app.home().await;
+    assert!(dutch_home.body.contains("href=\"/en\""));
+}
+
+#[tokio::test]
+async fn hostile_text_is_escaped_on_every_page() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation("script-img-src-x").await;
+    assert_eq!(org.status, 200);
+    let pages = [
+        org,
+        app.theme("re-integratie").await,
+        app.search("q=alert").await,
+        app.search("f=organisation%3A%3C%2Fscript%3E%3Cimg%20src%3Dx%3E")
+            .await,
+        app.stats().await,
+        app.get("/en/project/999000001").await,
+    ];
+    for p in pages {
+        assert_eq!(p.status, 200);
+        assert!(!p.body.contains("<script>alert"), "{}", p.head);
+        assert!(!p.body.contains("<img src=x>"));
+        assert!(!p.body.contains("<b>vet"));
+    }
+    let r = app.search("q=%3Cscript%3E").await;
+    assert!(!r.body.contains("value=\"<script>"));
+}
+
+#[tokio::test]
+async fn validators_answer_304_and_api_errors_are_problems() {
+    let app = TestApp::spawn().await;
+    let r = app.theme("re-integratie").await;
+    let lm = r
+        .header("last-modified")
+        .expect("Last-Modified")
+        .to_string();
+    assert!(r.header("etag").unwrap().starts_with("W/\""));
+    let again = app
+        .request(
+            "GET",
+            "/thema/re-integratie",
+            &format!("If-Modified-Since: {lm}\r\n"),
+        )
+        .await;
+    assert_eq!(again.status, 304);
+    let other = app
+        .request("GET", "/thema/re-integratie", "If-None-Match: \"nope\"\r\n")
+        .await;
+    assert_eq!(other.status, 200);
+    let head = app.request("HEAD", "/programma", "").await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let bad = app.api_projects("q=%FF").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.header("content-type"), Some("application/problem+json"));
+    let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    assert_eq!(v["status"], 400);
+    assert!(v["type"].as_str().unwrap().ends_with("/bad_request"));
 }

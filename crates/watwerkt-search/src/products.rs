@@ -1,0 +1,209 @@
+//! Products (reports, factsheets, handbooks, films, …) as search items of their own, each linked
+//! to its project, so "factsheet schulden" finds the factsheet rather than only its project.
+//!
+//! They live in a small tantivy index of their own beside the project index (`products/`), written
+//! in the same rebuild or upsert and covered by the same generation file. A product is found by its
+//! title and its kind, and by its project's title, teaser and question at a lower weight: a product
+//! called just "Factsheet" is about what its project is about.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use watwerkt_domain::Project;
+
+use crate::analysis::{Analyzer, TokenKind};
+use crate::query::{Item, ParsedQuery};
+
+/// Weights: the product's own title and kind name it; its project's text only says what about.
+const TITLE_WEIGHT: f32 = 3.0;
+const KIND_WEIGHT: f32 = 2.0;
+const CONTEXT_WEIGHT: f32 = 0.5;
+
+/// A product found by a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductHit {
+    pub title: String,
+    /// The product kind's Dutch label ("factsheet", "rapport", …).
+    pub kind: String,
+    pub project_number: String,
+    pub project_title: String,
+    pub score: f32,
+}
+
+pub(crate) struct ProductIndex {
+    index: Index,
+    reader: IndexReader,
+    analyzer: Arc<Analyzer>,
+    project: Field,
+    title: Field,
+    kind: Field,
+    project_title: Field,
+    context: Field,
+}
+
+impl ProductIndex {
+    pub(crate) fn open(dir: &Path, analyzer: Arc<Analyzer>) -> tantivy::Result<ProductIndex> {
+        std::fs::create_dir_all(dir)?;
+        let mut b = Schema::builder();
+        let text = |stored: bool| {
+            let o = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("nl")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            );
+            if stored { o.set_stored() } else { o }
+        };
+        let project = b.add_text_field("project", STRING | STORED);
+        let title = b.add_text_field("title", text(true));
+        let kind = b.add_text_field("kind", text(true));
+        let project_title = b.add_text_field("project_title", text(true));
+        let context = b.add_text_field("context", text(false));
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(mmap, b.build())?;
+        crate::index::register_tokenizers(&index, &analyzer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(ProductIndex {
+            index,
+            reader,
+            analyzer,
+            project,
+            title,
+            kind,
+            project_title,
+            context,
+        })
+    }
+
+    pub(crate) fn writer(&self) -> tantivy::Result<IndexWriter> {
+        self.index.writer(15_000_000)
+    }
+
+    /// Replaces the products of `p` in `writer` (none if it has none).
+    pub(crate) fn put(&self, writer: &IndexWriter, p: &Project) -> tantivy::Result<()> {
+        writer.delete_term(Term::from_field_text(self.project, p.number.as_str()));
+        if p.products.is_empty() {
+            return Ok(());
+        }
+        let context = [p.teaser.as_deref().unwrap_or_default(), p.question.as_str()].join("\n");
+        for product in &p.products {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(self.project, p.number.as_str());
+            doc.add_text(self.title, &product.title);
+            doc.add_text(self.kind, product.kind.label());
+            doc.add_text(self.project_title, &p.title);
+            doc.add_text(self.context, &context);
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn commit(&self, writer: &mut IndexWriter) -> tantivy::Result<()> {
+        writer.commit()?;
+        self.reader.reload()
+    }
+
+    /// Products matching every word group of the query (in title, kind or project context).
+    pub(crate) fn search(
+        &self,
+        parsed: &ParsedQuery,
+        limit: usize,
+    ) -> tantivy::Result<Vec<ProductHit>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &parsed.groups {
+            let alts: Vec<(Occur, Box<dyn Query>)> = group
+                .iter()
+                .flat_map(|item| self.item_clauses(item))
+                .collect();
+            if alts.is_empty() {
+                continue;
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        for item in &parsed.excluded {
+            for (_, q) in self.item_clauses(item) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        let searcher = self.reader.searcher();
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            hits.push(ProductHit {
+                title: get(self.title),
+                kind: get(self.kind),
+                project_number: get(self.project),
+                project_title: get(self.project_title),
+                score,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The stems of a word or phrase, each as a weighted match in every product field.
+    fn item_clauses(&self, item: &Item) -> Vec<(Occur, Box<dyn Query>)> {
+        let text = match item {
+            Item::Word(w) | Item::Phrase(w) => w,
+        };
+        let stems: Vec<String> = self
+            .analyzer
+            .analyze(text)
+            .into_iter()
+            .filter(|t| t.kind != TokenKind::Part)
+            .map(|t| t.term)
+            .collect();
+        if stems.is_empty() {
+            return Vec::new();
+        }
+        // Every stem of the item must match somewhere (a phrase's words, a hyphenated word's
+        // pieces); the joined form of "re-integratie" is one of the stems and may stand in.
+        let per_stem: Vec<(Occur, Box<dyn Query>)> = stems
+            .iter()
+            .map(|stem| {
+                let fields: Vec<(Occur, Box<dyn Query>)> = [
+                    (self.title, TITLE_WEIGHT),
+                    (self.kind, KIND_WEIGHT),
+                    (self.project_title, CONTEXT_WEIGHT),
+                    (self.context, CONTEXT_WEIGHT),
+                ]
+                .into_iter()
+                .map(|(field, w)| {
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), w)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(fields)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        vec![(Occur::Should, Box::new(BooleanQuery::new(per_stem)))]
+    }
+}

@@ -1,0 +1,516 @@
+//! The interface language: Dutch at `/…`, English at `/en/…` (no cookie, so every URL names its
+//! language and caches stay simple). Only interface text is translated; project texts stay as
+//! published, in Dutch.
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use watwerkt_domain::{OrganisationKind, PartialDate, ProductKind, Status};
+
+/// The language of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// The language a request path asks for: `/en` and `/en/…` are English.
+    pub fn of_path(path: &str) -> Lang {
+        if path == "/en" || path.starts_with("/en/") {
+            Lang::En
+        } else {
+            Lang::Nl
+        }
+    }
+
+    /// The path prefix of this language's pages.
+    pub fn base(self) -> &'static str {
+        match self {
+            Lang::Nl => "",
+            Lang::En => "/en",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Nl => &NL,
+            Lang::En => &EN,
+        }
+    }
+
+    /// A date as precise as it is known: "13 juli 2017", "juni 2016", "2022".
+    pub fn date(self, d: &PartialDate) -> String {
+        const NL_MONTHS: [&str; 12] = [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN_MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let months = match self {
+            Lang::Nl => &NL_MONTHS,
+            Lang::En => &EN_MONTHS,
+        };
+        let year = d.get_year();
+        match (d.get_month(), d.get_day()) {
+            (Some(m), Some(day)) => format!("{day} {} {year}", months[usize::from(m - 1)]),
+            (Some(m), None) => format!("{} {year}", months[usize::from(m - 1)]),
+            _ => year.to_string(),
+        }
+    }
+
+    pub fn status(self, s: Status) -> &'static str {
+        match (self, s) {
+            (Lang::Nl, _) => s.name(),
+            (Lang::En, Status::Lopend) => "Ongoing",
+            (Lang::En, Status::Afgerond) => "Finished",
+        }
+    }
+
+    /// A status facet value as stored ("Lopend", "Afgerond", "Onbekend") in this language.
+    pub fn status_value(self, value: &str) -> &str {
+        match Status::parse(value) {
+            Ok(s) => self.status(s),
+            Err(_) if self == Lang::En && value == "Onbekend" => "Unknown",
+            Err(_) => value,
+        }
+    }
+
+    pub fn organisation_kind(self, k: OrganisationKind) -> &'static str {
+        use OrganisationKind::*;
+        match self {
+            Lang::Nl => k.label(),
+            Lang::En => match k {
+                Gemeente => "municipality",
+                Universiteit => "university",
+                Hogeschool => "university of applied sciences",
+                Onderzoeksbureau => "research agency",
+                Kennisinstituut => "knowledge institute",
+                Uitvoeringsorganisatie => "implementing agency",
+                Overig => "other",
+            },
+        }
+    }
+
+    pub fn product_kind(self, k: ProductKind) -> &'static str {
+        use ProductKind::*;
+        match self {
+            Lang::Nl => k.label(),
+            Lang::En => match k {
+                Rapport => "report",
+                Factsheet => "factsheet",
+                Handboek => "handbook",
+                Handreiking => "guide",
+                Infographic => "infographic",
+                Film => "film",
+                Artikel => "article",
+                Presentatie => "presentation",
+                Methodiekbeschrijving => "method description",
+                Training => "training",
+                Overig => "other",
+            },
+        }
+    }
+
+    /// A product-kind facet value as stored (the Dutch label) in this language.
+    pub fn product_kind_value(self, value: &str) -> &str {
+        ProductKind::ALL
+            .into_iter()
+            .find(|k| k.label() == value)
+            .map_or(value, |k| self.product_kind(k))
+    }
+
+    pub fn facet_label(self, name: &str) -> &'static str {
+        let t = self.texts();
+        match name {
+            "theme" => t.theme,
+            "status" => t.status,
+            "municipality" => t.municipality,
+            "organisation" => t.organisation,
+            "year" => t.start_year,
+            "product_kind" => t.product_kind,
+            _ => t.filter,
+        }
+    }
+
+    /// A facet value as shown: statuses and product kinds are interface words, the rest content.
+    pub fn facet_value<'a>(self, facet: &str, value: &'a str) -> &'a str {
+        match facet {
+            "status" => self.status_value(value),
+            "product_kind" => self.product_kind_value(value),
+            _ => value,
+        }
+    }
+
+    /// "1 project" / "12 projecten". Takes a reference too, as templates hand over fields.
+    pub fn projects(self, n: impl std::borrow::Borrow<u64>) -> String {
+        let n = *n.borrow();
+        let t = self.texts();
+        format!(
+            "{n} {}",
+            if n == 1 {
+                t.project_one
+            } else {
+                t.project_many
+            }
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Self::Rejection> {
+        // Inside the nested `/en` router the URI has lost its prefix; the original keeps it.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(parts.uri.path(), |u| u.0.path());
+        Ok(Lang::of_path(path))
+    }
+}
+
+/// Every interface string, once per language.
+pub struct Texts {
+    pub site_name: &'static str,
+    pub skip_link: &'static str,
+    pub main_menu: &'static str,
+    pub home: &'static str,
+    pub search: &'static str,
+    pub programme: &'static str,
+    pub statistics: &'static str,
+    pub other_language: &'static str,
+    pub other_language_label: &'static str,
+    pub footer: &'static str,
+    pub footer_content_note: &'static str,
+    pub search_words: &'static str,
+    pub search_in: &'static str,
+    pub search_button: &'static str,
+    pub sort: &'static str,
+    pub relevance: &'static str,
+    pub newest_first: &'static str,
+    pub filters: &'static str,
+    pub apply: &'static str,
+    pub active_filters: &'static str,
+    pub remove: &'static str,
+    pub found: &'static str,
+    pub pagination: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub project_one: &'static str,
+    pub project_many: &'static str,
+    pub theme: &'static str,
+    pub themes: &'static str,
+    pub status: &'static str,
+    pub municipality: &'static str,
+    pub municipalities: &'static str,
+    pub organisation: &'static str,
+    pub organisations: &'static str,
+    pub start_year: &'static str,
+    pub product_kind: &'static str,
+    pub filter: &'static str,
+    pub page_of: &'static str,
+    pub project_number: &'static str,
+    pub full_title: &'static str,
+    pub lead_researcher: &'static str,
+    pub start: &'static str,
+    pub end: &'static str,
+    pub duration: &'static str,
+    pub months: &'static str,
+    pub question: &'static str,
+    pub method: &'static str,
+    pub result: &'static str,
+    pub outcome: &'static str,
+    pub expected_outcome: &'static str,
+    pub products: &'static str,
+    pub interim_products: &'static str,
+    pub details: &'static str,
+    pub no_text: &'static str,
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub programme_lines: &'static str,
+    pub latest_finished: &'static str,
+    pub about_programme: &'static str,
+    pub more_about_programme: &'static str,
+    pub all_projects: &'static str,
+    pub search_within: &'static str,
+    pub newest_projects_first: &'static str,
+    pub top_municipalities: &'static str,
+    pub top_organisations: &'static str,
+    pub partners: &'static str,
+    pub funding_rounds: &'static str,
+    pub round: &'static str,
+    pub opened: &'static str,
+    pub closed: &'static str,
+    pub applications: &'static str,
+    pub granted: &'static str,
+    pub granted_on: &'static str,
+    pub topics: &'static str,
+    pub timeline: &'static str,
+    pub stats_total: &'static str,
+    pub chart_themes: &'static str,
+    pub chart_years: &'static str,
+    pub chart_status: &'static str,
+    pub chart_municipalities: &'static str,
+    pub chart_organisations: &'static str,
+    pub chart_products: &'static str,
+    pub table: &'static str,
+    pub value: &'static str,
+    pub projects_col: &'static str,
+    pub bad_request: &'static str,
+    pub bad_request_text: &'static str,
+    pub bad_address: &'static str,
+    pub bad_address_text: &'static str,
+    pub not_found: &'static str,
+    pub not_found_text: &'static str,
+    pub server_error: &'static str,
+    pub server_error_text: &'static str,
+    pub to_home: &'static str,
+    pub or: &'static str,
+    pub search_project: &'static str,
+}
+
+pub static NL: Texts = Texts {
+    site_name: "Vakkundig aan het werk",
+    skip_link: "Naar de inhoud",
+    main_menu: "Hoofdmenu",
+    home: "Home",
+    search: "Zoeken",
+    programme: "Programma",
+    statistics: "Statistieken",
+    other_language: "English",
+    other_language_label: "This page in English",
+    footer: "Projectcatalogus van het onderzoeksprogramma Vakkundig aan het werk (ZonMw, in opdracht van het ministerie van SZW, met Divosa, VNG en UWV).",
+    footer_content_note: "",
+    search_words: "Zoekwoorden",
+    search_in: "Zoek in",
+    search_button: "Zoeken",
+    sort: "Sorteren",
+    relevance: "Relevantie",
+    newest_first: "Nieuwste eerst",
+    filters: "Filters",
+    apply: "Filters toepassen",
+    active_filters: "Actieve filters",
+    remove: "verwijderen",
+    found: "gevonden",
+    pagination: "Paginering",
+    previous: "Vorige",
+    next: "Volgende",
+    project_one: "project",
+    project_many: "projecten",
+    theme: "Programmalijn",
+    themes: "Programmalijnen",
+    status: "Status",
+    municipality: "Gemeente",
+    municipalities: "Gemeenten",
+    organisation: "Organisatie",
+    organisations: "Organisaties",
+    start_year: "Startjaar",
+    product_kind: "Soort product",
+    filter: "Filter",
+    page_of: "Pagina van",
+    project_number: "Projectnummer",
+    full_title: "Volledige titel",
+    lead_researcher: "Projectleider",
+    start: "Start",
+    end: "Einde",
+    duration: "Looptijd",
+    months: "maanden",
+    question: "Vraagstuk",
+    method: "Onderzoek",
+    result: "Resultaat",
+    outcome: "Uitkomst",
+    expected_outcome: "Verwachte uitkomst",
+    products: "Producten",
+    interim_products: "Tussenproducten",
+    details: "Gegevens",
+    no_text: "Niet vermeld.",
+    home_title: "Projecten van Vakkundig aan het werk",
+    home_intro: "Onderzoek naar wat werkt in de sociale zekerheid en re-integratie: vind projecten, hun aanpak en hun resultaten.",
+    programme_lines: "Programmalijnen",
+    latest_finished: "Onlangs afgeronde projecten",
+    about_programme: "Over het programma",
+    more_about_programme: "Meer over het programma: partners, subsidierondes en tijdlijn",
+    all_projects: "Alle projecten",
+    search_within: "Zoeken binnen deze projecten",
+    newest_projects_first: "Nieuwste projecten eerst.",
+    top_municipalities: "Gemeenten met de meeste projecten",
+    top_organisations: "Organisaties met de meeste projecten",
+    partners: "Partners",
+    funding_rounds: "Subsidierondes",
+    round: "Ronde",
+    opened: "Open vanaf",
+    closed: "Gesloten",
+    applications: "Aanvragen",
+    granted: "Toegekend",
+    granted_on: "Toegekend op",
+    topics: "Onderwerpen",
+    timeline: "Tijdlijn",
+    stats_total: "projecten in de catalogus.",
+    chart_themes: "Projecten per programmalijn",
+    chart_years: "Projecten per startjaar",
+    chart_status: "Projecten naar status",
+    chart_municipalities: "Gemeenten met de meeste projecten",
+    chart_organisations: "Organisaties met de meeste projecten",
+    chart_products: "Projecten per soort product",
+    table: "tabel",
+    value: "Waarde",
+    projects_col: "Projecten",
+    bad_request: "Ongeldige zoekopdracht",
+    bad_request_text: "Deze zoekopdracht kunnen we niet lezen",
+    bad_address: "Ongeldig adres",
+    bad_address_text: "Dit adres kunnen we niet lezen. Controleer het of begin op de homepagina.",
+    not_found: "Pagina niet gevonden",
+    not_found_text: "Deze pagina bestaat niet (meer). Controleer het adres of zoek het project op.",
+    server_error: "Er ging iets mis",
+    server_error_text: "Er ging bij ons iets mis. Probeer het later opnieuw.",
+    to_home: "Naar de homepagina",
+    or: "of",
+    search_project: "zoek een project",
+};
+
+pub static EN: Texts = Texts {
+    site_name: "Vakkundig aan het werk",
+    skip_link: "Skip to content",
+    main_menu: "Main menu",
+    home: "Home",
+    search: "Search",
+    programme: "Programme",
+    statistics: "Statistics",
+    other_language: "Nederlands",
+    other_language_label: "Deze pagina in het Nederlands",
+    footer: "Project catalogue of the research programme Vakkundig aan het werk (ZonMw, commissioned by the Ministry of Social Affairs and Employment, with Divosa, VNG and UWV).",
+    footer_content_note: "Project texts are shown as published, in Dutch.",
+    search_words: "Search terms",
+    search_in: "Search in",
+    search_button: "Search",
+    sort: "Sort",
+    relevance: "Relevance",
+    newest_first: "Newest first",
+    filters: "Filters",
+    apply: "Apply filters",
+    active_filters: "Active filters",
+    remove: "remove",
+    found: "found",
+    pagination: "Pagination",
+    previous: "Previous",
+    next: "Next",
+    project_one: "project",
+    project_many: "projects",
+    theme: "Programme line",
+    themes: "Programme lines",
+    status: "Status",
+    municipality: "Municipality",
+    municipalities: "Municipalities",
+    organisation: "Organisation",
+    organisations: "Organisations",
+    start_year: "Start year",
+    product_kind: "Product type",
+    filter: "Filter",
+    page_of: "Page of",
+    project_number: "Project number",
+    full_title: "Full title",
+    lead_researcher: "Project lead",
+    start: "Start",
+    end: "End",
+    duration: "Duration",
+    months: "months",
+    question: "Research question",
+    method: "Research",
+    result: "Result",
+    outcome: "Outcome",
+    expected_outcome: "Expected outcome",
+    products: "Products",
+    interim_products: "Interim products",
+    details: "Details",
+    no_text: "Not stated.",
+    home_title: "Projects of Vakkundig aan het werk",
+    home_intro: "Research into what works in social security and return to work: find projects, their approach and their results.",
+    programme_lines: "Programme lines",
+    latest_finished: "Recently finished projects",
+    about_programme: "About the programme",
+    more_about_programme: "More about the programme: partners, funding rounds and timeline",
+    all_projects: "All projects",
+    search_within: "Search within these projects",
+    newest_projects_first: "Newest projects first.",
+    top_municipalities: "Municipalities with the most projects",
+    top_organisations: "Organisations with the most projects",
+    partners: "Partners",
+    funding_rounds: "Funding rounds",
+    round: "Round",
+    opened: "Opened",
+    closed: "Closed",
+    applications: "Applications",
+    granted: "Granted",
+    granted_on: "Granted on",
+    topics: "Topics",
+    timeline: "Timeline",
+    stats_total: "projects in the catalogue.",
+    chart_themes: "Projects per programme line",
+    chart_years: "Projects per start year",
+    chart_status: "Projects by status",
+    chart_municipalities: "Municipalities with the most projects",
+    chart_organisations: "Organisations with the most projects",
+    chart_products: "Projects per product type",
+    table: "table",
+    value: "Value",
+    projects_col: "Projects",
+    bad_request: "Invalid search",
+    bad_request_text: "We cannot read this search",
+    bad_address: "Invalid address",
+    bad_address_text: "We cannot read this address. Check it or start at the home page.",
+    not_found: "Page not found",
+    not_found_text: "This page does not exist (any more). Check the address or search for the project.",
+    server_error: "Something went wrong",
+    server_error_text: "Something went wrong on our side. Please try again later.",
+    to_home: "Go to the home page",
+    or: "or",
+    search_project: "search for a project",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_from_path_and_dates() {
+        assert_eq!(Lang::of_path("/en"), Lang::En);
+        assert_eq!(Lang::of_path("/en/zoeken"), Lang::En);
+        assert_eq!(Lang::of_path("/energie"), Lang::Nl);
+        let d: PartialDate = "2017-07-13".parse().unwrap();
+        assert_eq!(Lang::Nl.date(&d), "13 juli 2017");
+        assert_eq!(Lang::En.date(&d), "13 July 2017");
+        let m: PartialDate = "2016-06".parse().unwrap();
+        assert_eq!(Lang::Nl.date(&m), "juni 2016");
+        assert_eq!(Lang::Nl.projects(1), "1 project");
+        assert_eq!(Lang::En.projects(3), "3 projects");
+    }
+}

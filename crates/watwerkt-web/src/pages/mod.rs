@@ -1,0 +1,237 @@
+//! The HTML pages, one module each, and what they share: the page frame ([`Layout`]), the
+//! project cards of listings, and running catalogue work on the bounded blocking pool.
+
+pub mod home;
+pub mod listing;
+pub mod programme;
+pub mod project;
+pub mod search;
+pub mod stats;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use watwerkt_catalog::Catalog;
+use watwerkt_domain::{Project, ProjectNumber, Status};
+
+use crate::Shared;
+use crate::assets;
+use crate::directory::{Directory, PageKind};
+use crate::error::AppError;
+use crate::i18n::{Lang, Texts};
+
+/// The frame around every page: language, interface texts, asset paths and the menu state.
+pub struct Layout {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    /// `""` or `"/en"`: prefix of every internal link.
+    pub base: &'static str,
+    pub css: &'static str,
+    /// This page in the other language.
+    pub alternate: String,
+    /// The path without the language prefix, to mark the current menu item.
+    current: String,
+}
+
+impl Layout {
+    pub fn for_path(path: &str, query: Option<&str>) -> Layout {
+        let lang = Lang::of_path(path);
+        let current = match lang {
+            Lang::En => match &path[3..] {
+                "" => "/",
+                rest => rest,
+            },
+            Lang::Nl => path,
+        }
+        .to_owned();
+        let other = match lang {
+            Lang::Nl if current == "/" => "/en".to_owned(),
+            Lang::Nl => format!("/en{current}"),
+            Lang::En => current.clone(),
+        };
+        let alternate = match query {
+            Some(q) if !q.is_empty() => format!("{other}?{q}"),
+            _ => other,
+        };
+        Layout {
+            lang,
+            t: lang.texts(),
+            base: lang.base(),
+            css: assets::css_path(),
+            alternate,
+            current,
+        }
+    }
+
+    /// `aria-current="page"` belongs on the menu link of this section.
+    pub fn is(&self, section: &str) -> bool {
+        if section == "/" {
+            self.current == "/"
+        } else {
+            self.current.starts_with(section)
+        }
+    }
+
+    /// This page's own path, in its language, without the query.
+    pub fn here(&self) -> String {
+        match (self.base, self.current.as_str()) {
+            ("", c) => c.to_owned(),
+            (b, "/") => b.to_owned(),
+            (b, c) => format!("{b}{c}"),
+        }
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "en",
+            Lang::En => "nl",
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Layout {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Layout, Self::Rejection> {
+        // Inside the nested `/en` router the URI has lost its prefix; the original keeps it.
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(&parts.uri, |u| &u.0);
+        Ok(Layout::for_path(uri.path(), uri.query()))
+    }
+}
+
+/// Runs catalogue work (search, store reads) on a blocking thread, at most
+/// [`crate::AppState::workers`] at once.
+pub async fn blocking<T, F>(app: &Shared, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Catalog) -> Result<T, AppError> + Send + 'static,
+{
+    let _permit = app
+        .workers
+        .acquire()
+        .await
+        .map_err(|e| AppError::Worker(e.to_string()))?;
+    let catalog: Arc<Catalog> = app.catalog.clone();
+    tokio::task::spawn_blocking(move || f(&catalog))
+        .await
+        .map_err(|e| AppError::Worker(e.to_string()))?
+}
+
+/// The catalogue-wide directory of the current generation; built on the blocking pool only
+/// after the catalogue changed.
+pub async fn directory(app: &Shared) -> Result<Arc<Directory>, AppError> {
+    if let Some(d) = app.directory.cached(&app.catalog) {
+        return Ok(d);
+    }
+    let a = app.clone();
+    blocking(app, move |c| Ok(a.directory.get(c)?)).await
+}
+
+/// A project in a listing: title, lead text and the facts that tell projects apart.
+pub struct Card {
+    pub number: String,
+    pub title: String,
+    pub teaser: Option<String>,
+    pub status: Option<&'static str>,
+    pub finished: bool,
+    pub period: Option<String>,
+    pub theme: &'static str,
+    pub theme_slug: &'static str,
+}
+
+impl Card {
+    pub fn new(p: &Project, lang: Lang) -> Card {
+        let period = match (p.start, p.end) {
+            (Some(s), Some(e)) => Some(format!("{}–{}", s.get_year(), e.get_year())),
+            (Some(s), None) => Some(s.get_year().to_string()),
+            _ => None,
+        };
+        Card {
+            number: p.number.to_string(),
+            title: p.title.clone(),
+            teaser: p
+                .teaser
+                .as_deref()
+                .or(Some(p.question.as_str()))
+                .filter(|s| !s.is_empty())
+                .map(|s| shorten(s, 260)),
+            status: p.status.map(|s| lang.status(s)),
+            finished: p.status == Some(Status::Afgerond),
+            period,
+            theme: p.theme.name(),
+            theme_slug: p.theme.slug(),
+        }
+    }
+}
+
+/// Loads the projects behind search hits, in hit order (a hit whose project vanished between
+/// index and store is skipped; the next generation drops it from the index too).
+pub fn cards(catalog: &Catalog, numbers: &[String], lang: Lang) -> Result<Vec<Card>, AppError> {
+    let mut out = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        let Ok(number) = ProjectNumber::parse(n) else {
+            continue;
+        };
+        if let Some(p) = catalog.project(&number)? {
+            out.push(Card::new(&p, lang));
+        }
+    }
+    Ok(out)
+}
+
+/// The first paragraph, cut at a word boundary to at most `max` characters.
+pub fn shorten(text: &str, max: usize) -> String {
+    let first = text.split("\n\n").next().unwrap_or(text).trim();
+    if first.chars().count() <= max {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', '.']))
+}
+
+/// A link to an organisation's or municipality's page.
+pub struct NamedLink {
+    pub name: String,
+    pub href: String,
+}
+
+impl NamedLink {
+    pub fn new(dir: &Directory, kind: PageKind, name: &str, base: &str) -> NamedLink {
+        let segment = match kind {
+            PageKind::Organisation => "organisatie",
+            PageKind::Municipality => "gemeente",
+        };
+        NamedLink {
+            href: format!("{base}/{segment}/{}", dir.slug(kind, name)),
+            name: name.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alternate_language_links() {
+        let nl = Layout::for_path("/zoeken", Some("q=werk"));
+        assert_eq!(nl.alternate, "/en/zoeken?q=werk");
+        assert!(nl.is("/zoeken"));
+        let en = Layout::for_path("/en", None);
+        assert_eq!(en.alternate, "/");
+        assert!(en.is("/"));
+        assert_eq!(Layout::for_path("/", None).alternate, "/en");
+    }
+
+    #[test]
+    fn shortens_at_a_word() {
+        assert_eq!(shorten("kort", 10), "kort");
+        assert_eq!(shorten("een lange zin, met woorden", 16), "een lange zin…");
+        assert_eq!(shorten("eerste\n\ntweede", 100), "eerste");
+    }
+}
