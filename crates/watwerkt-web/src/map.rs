@@ -38,8 +38,11 @@ const MAX_RADIUS: f64 = 14.0;
 pub struct MapRow {
     /// The name as the projects wrote it.
     pub name: String,
-    /// The municipality it is part of now, when that is another name (a merger, an alias).
+    /// The municipality's name in the list when it differs from the project's: the successor of
+    /// a former municipality, or the listed spelling ("Nederbetuwe" → "Neder-Betuwe").
     pub current: Option<String>,
+    /// For a former municipality, the year it merged into `current`.
+    pub merged_year: Option<u16>,
     pub count: u64,
     /// Whether it has a dot: false for names that are no known municipality and for the few
     /// municipalities GeoNames could not place (see `data/places/README.md`).
@@ -100,7 +103,12 @@ pub fn render_map_svg(counts: &[(String, u64)], title: &str) -> MapView {
     let mut rows = Vec::with_capacity(counts.len());
     let mut dots: BTreeMap<String, Dot<'_>> = BTreeMap::new();
     for (name, count) in counts {
-        let current = watwerkt_import::municipality_info(name).map(|i| i.current_name);
+        let info = watwerkt_import::municipality_info(name);
+        let merged_year = info
+            .as_ref()
+            .filter(|i| i.former)
+            .and_then(|i| i.merged_year);
+        let current = info.map(|i| i.current_name);
         let place = current.as_deref().and_then(|c| places().get(c).copied());
         if let (Some(current), Some((x, y))) = (&current, place) {
             let dot = dots.entry(current.clone()).or_insert(Dot {
@@ -114,6 +122,7 @@ pub fn render_map_svg(counts: &[(String, u64)], title: &str) -> MapView {
         }
         rows.push(MapRow {
             current: current.filter(|c| c != name),
+            merged_year,
             name: name.clone(),
             count: *count,
             on_map: place.is_some(),
@@ -223,12 +232,38 @@ mod tests {
             MapRow {
                 name: "Geldermalsen".into(),
                 current: Some("West Betuwe".into()),
+                merged_year: Some(2019),
                 count: 2,
                 on_map: true
             }
         );
         let west_betuwe = view.rows.iter().find(|r| r.name == "West Betuwe").unwrap();
-        assert_eq!(west_betuwe.current, None);
+        assert_eq!(
+            (&west_betuwe.current, west_betuwe.merged_year),
+            (&None, None)
+        );
+    }
+
+    #[test]
+    fn other_spellings_are_drawn_on_the_listed_municipality() {
+        // As projects in the bundled catalogue write them.
+        let view = render_map_svg(
+            &counts(&[("Nederbetuwe", 1), ("’s Hertogenbosch", 2)]),
+            "Kaart",
+        );
+        assert_eq!(view.dots, 2);
+        let listed: Vec<(Option<&str>, Option<u16>)> = view
+            .rows
+            .iter()
+            .map(|r| (r.current.as_deref(), r.merged_year))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (Some("'s-Hertogenbosch"), None),
+                (Some("Neder-Betuwe"), None)
+            ]
+        );
     }
 
     #[test]
