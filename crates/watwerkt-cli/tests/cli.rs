@@ -333,14 +333,13 @@ fn similar_vraagbaak_and_suggest() {
     );
     let found: Value =
         serde_json::from_str(&cli.ok(&["--json", "vraagbaak", case.to_str().unwrap()])).unwrap();
-    let first = &found[0];
     assert!(
-        first["terms"]
+        found.as_array().unwrap()[..3].iter().any(|m| m["terms"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|t| t == "statushouders"),
-        "{first}"
+            .any(|t| t == "statushouders")),
+        "{found}"
     );
     let mut child = cli
         .cmd(&["vraagbaak", "-", "--limit", "2"])

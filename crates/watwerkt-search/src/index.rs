@@ -1536,8 +1536,8 @@ impl SearchIndex {
         Ok(false)
     }
 
-    /// Projects scored by any of the weighted stems (as whole words and compound parts, through
-    /// the field weights), with the stems each one holds; `like` leaves one project out and
+    /// Projects scored by any of the weighted stems (as whole words, compound parts and
+    /// synonyms, through the field weights), with the stems each one holds (itself or a synonym); `like` leaves one project out and
     /// prefers a theme.
     pub(crate) fn search_stems(
         &self,
@@ -1550,9 +1550,18 @@ impl SearchIndex {
         let mut hits = DocBits::empty(snap.len);
         let mut scored = Vec::new();
         for (stem, w) in stems {
-            for (field, weight) in [(f.body, *w), (f.parts, PART_WEIGHT * w)] {
-                hits.or_with(&*snap.term_docs(field, stem).map_err(err(&self.dir))?);
-                scored.push((field, stem.clone(), weight));
+            // Synonyms connect too: a case about "statushouders" meets projects on
+            // "vergunninghouders".
+            let alternatives = std::iter::once((stem.as_str(), *w)).chain(
+                self.synonyms
+                    .expand(stem)
+                    .map(|syn| (syn, SYNONYM_WEIGHT * w)),
+            );
+            for (term, w) in alternatives {
+                for (field, weight) in [(f.body, w), (f.parts, PART_WEIGHT * w)] {
+                    hits.or_with(&*snap.term_docs(field, term).map_err(err(&self.dir))?);
+                    scored.push((field, term.to_owned(), weight));
+                }
             }
         }
         if let Some(theme) = like.theme {
@@ -1561,7 +1570,11 @@ impl SearchIndex {
         hits.and_with(&snap.alive);
         // One more than asked, so the excluded project can be dropped.
         let top = self.top_by_score(&snap, &scored, None, &hits, limit + 1)?;
-        let marks: HashSet<String> = stems.iter().map(|(s, _)| s.clone()).collect();
+        let marks: HashSet<String> = scored
+            .iter()
+            .filter(|(field, _, _)| *field == f.body)
+            .map(|(_, t, _)| t.clone())
+            .collect();
         let found = self.hits(&snap, &marks, &top)?;
         let mut out = Vec::with_capacity(found.len());
         for (hit, r) in found.into_iter().zip(&top) {
@@ -1585,7 +1598,9 @@ impl SearchIndex {
                 .collect();
             let shared = stems
                 .iter()
-                .filter(|(s, _)| held.contains(s))
+                .filter(|(s, _)| {
+                    held.contains(s) || self.synonyms.expand(s).any(|syn| held.contains(syn))
+                })
                 .map(|(s, _)| s.clone())
                 .collect();
             out.push((hit, shared));
