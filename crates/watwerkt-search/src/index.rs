@@ -1489,6 +1489,18 @@ impl SearchIndex {
 
     // Hooks for the suggestion, similarity and vraagbaak modules.
 
+    /// How many projects have every word of `query` (no ranking, snippets or facets).
+    pub(crate) fn count(&self, query: &str) -> Result<u64, SearchError> {
+        let snap = self.snapshot();
+        let mut notice = None;
+        let matched = self.match_text(&snap, &parse(query), &mut notice)?;
+        // A fallback to partial matches is not a count of the query.
+        Ok(match (notice, matched.docs) {
+            (Some(Notice::Fallback), _) | (_, None) => 0,
+            (_, Some(docs)) => docs.count(),
+        })
+    }
+
     pub(crate) fn searcher(&self) -> Searcher {
         self.snapshot().searcher.clone()
     }

@@ -174,13 +174,7 @@ impl SearchIndex {
         for (_, written, _) in words.iter().take(limit.div_ceil(2)) {
             let text = with_lead(written);
             // The count shown is what the query would find, not how often the word occurs.
-            let total = self
-                .search(&SearchRequest {
-                    query: text.clone(),
-                    limit: 1,
-                    ..SearchRequest::default()
-                })?
-                .total;
+            let total = self.count(&text)?;
             if total > 0 {
                 out.push(Suggestion {
                     kind: SuggestionKind::Term,
