@@ -1,8 +1,9 @@
-//! Recently built search and listing pages, kept for the current index generation.
+//! Recently built search, listing and project pages, kept for the current index generation.
 //!
 //! A search page costs the engine tens of milliseconds at 100k projects (facets of every match,
-//! snippets of twenty hits), while the same few URLs (a theme's page, a popular query, the
-//! facet links of the home page) are asked for again and again. A page depends only on its URL
+//! snippets of twenty hits; a project page's related projects are a search too), while the same
+//! few URLs (a theme's page, a popular query, the facet links of the home page, a much-read
+//! project) are asked for again and again. A page depends only on its URL
 //! and the generation, so a finished body can be served again until the catalogue changes; a
 //! new generation empties the cache. At most [`CAPACITY`] pages are kept (a search page is
 //! 20–40 kB, so a few tens of megabytes); the oldest goes first.
