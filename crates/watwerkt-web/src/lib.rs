@@ -11,6 +11,7 @@ mod directory;
 mod error;
 mod i18n;
 pub mod map;
+mod page_cache;
 mod pages;
 mod query;
 
@@ -50,6 +51,7 @@ pub(crate) struct AppState {
     pub catalog: Arc<Catalog>,
     pub directory: directory::DirectoryCache,
     pub validators: cache::Validators,
+    pub pages: page_cache::PageCache,
     /// Searches and store reads in flight; more wait (asynchronously) for a permit, so a burst
     /// queues instead of starting hundreds of CPU-bound threads on two cores.
     pub workers: tokio::sync::Semaphore,
@@ -72,6 +74,11 @@ fn pages() -> Router<Shared> {
         .route("/gemeente/{slug}", get(pages::listing::municipality_page))
         .route("/programma", get(pages::programme::programme_page))
         .route("/statistieken", get(pages::stats::stats_page))
+        .route("/kaart", get(pages::map::map_page))
+        .route(
+            "/vraagbaak",
+            get(pages::vraagbaak::form).post(pages::vraagbaak::answer),
+        )
 }
 
 /// The application, for the server and for tests.
@@ -81,6 +88,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         catalog,
         directory: Default::default(),
         validators: cache::Validators::new(),
+        pages: Default::default(),
         workers: tokio::sync::Semaphore::new(workers),
     });
     Router::new()
@@ -92,8 +100,10 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
             get(|| async { axum::response::Redirect::permanent("/en") }),
         )
         .route("/api/v1/projects", get(pages::search::api_projects))
+        .route("/api/v1/suggest", get(pages::search::api_suggest))
         .route("/healthz", get(healthz))
         .route(assets::css_path(), get(assets::stylesheet))
+        .route(assets::js_path(), get(assets::script))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

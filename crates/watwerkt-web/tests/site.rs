@@ -24,7 +24,8 @@ impl Reply {
 
 struct TestApp {
     addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    catalog: Arc<Catalog>,
+    dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -39,11 +40,12 @@ impl TestApp {
         )
         .unwrap();
         catalog.import(&[evil], &|_| {}).unwrap();
-        let app = router(Arc::new(catalog), WebConfig::default());
+        let catalog = Arc::new(catalog);
+        let app = router(catalog.clone(), WebConfig::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestApp { addr, _dir: dir }
+        TestApp { addr, catalog, dir }
     }
 
     async fn request(&self, method: &str, target: &str, extra: &str) -> Reply {
@@ -62,6 +64,13 @@ impl TestApp {
             head: head.to_string(),
             body: body.to_string(),
         }
+    }
+
+    /// Imports JSON Lines into the running server's catalogue (a new index generation).
+    fn import(&self, jsonl: &str) {
+        let path = self.dir.path().join("more.jsonl");
+        std::fs::write(&path, jsonl).unwrap();
+        self.catalog.import(&[path], &|_| {}).unwrap();
     }
 
     async fn get(&self, target: &str) -> Reply {
@@ -93,6 +102,23 @@ impl TestApp {
     }
     async fn municipality(&self, slug: &str) -> Reply {
         self.get(&format!("/gemeente/{slug}")).await
+    }
+    async fn map(&self) -> Reply {
+        self.get("/kaart").await
+    }
+    async fn vraagbaak(&self, form: &str) -> Reply {
+        self.request(
+            "POST",
+            "/vraagbaak",
+            &format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+                form.len()
+            ),
+        )
+        .await
+    }
+    async fn suggest(&self, q: &str) -> Reply {
+        self.get(&format!("/api/v1/suggest?q={q}")).await
     }
     async fn programme(&self) -> Reply {
         self.get("/programma").await
@@ -170,8 +196,13 @@ async fn project_page_escapes_markup_and_has_json_ld() {
             .contains("Werkt &#38;amp; &#60;b&#62;vet&#60;/b&#62;?")
     );
     assert!(r.body.contains("\"@type\":\"ResearchProject\""));
-    // Exactly one </script>: the JSON-LD block's own end.
-    assert_eq!(r.body.matches("</script>").count(), 1);
+    // Two </script>: the suggestion script's and the JSON-LD block's own end, which no text
+    // inside the block can bring forward.
+    assert_eq!(r.body.matches("</script>").count(), 2);
+    let ld = r.body.split("application/ld+json\">").nth(1).unwrap();
+    let ld = ld.split("</script>").next().unwrap();
+    assert!(!ld.contains('<'));
+    assert!(ld.contains("\\u003cscript"));
 }
 
 #[tokio::test]
@@ -382,6 +413,11 @@ async fn english_pages_translate_the_interface_and_keep_the_prefix() {
     let p = app.get("/en/project/535006012").await;
     assert!(p.body.contains("Research question"));
     assert!(p.body.contains("Mentorwijs"), "content stays as published");
+    // ... and is marked as Dutch for screen readers.
+    assert!(
+        p.body
+            .contains("<h1 class=\"utrecht-heading-1\" lang=\"nl\">")
+    );
     assert_eq!(app.get("/en").await.status, 200);
     assert_eq!(app.get("/en/").await.status, 308);
     let nf = app.get("/en/nothing").await;
@@ -455,4 +491,146 @@ async fn validators_answer_304_and_api_errors_are_problems() {
     let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
     assert_eq!(v["status"], 400);
     assert!(v["type"].as_str().unwrap().ends_with("/bad_request"));
+}
+
+#[tokio::test]
+async fn pages_follow_the_catalogue_when_it_changes() {
+    let app = TestApp::spawn().await;
+    let before = app.search("q=zeldzaamheidsonderzoek").await;
+    assert!(before.body.contains("0 projecten gevonden"));
+    let again = app.search("q=zeldzaamheidsonderzoek").await;
+    assert_eq!(again.body, before.body);
+    let theme = app.theme("vergunninghouders").await;
+    assert!(theme.body.contains("8 projecten"));
+    let etag = theme.header("etag").unwrap().to_string();
+    app.import(
+        r#"{"project_number":"999000002","title":"Zeldzaamheidsonderzoek onder statushouders","question":"Wat werkt?","theme":"Vergunninghouders","municipalities":["Tiel"]}"#,
+    );
+    let after = app.search("q=zeldzaamheidsonderzoek").await;
+    assert!(
+        after.body.contains("1 project gevonden"),
+        "no stale page after an import"
+    );
+    let theme = app
+        .request(
+            "GET",
+            "/thema/vergunninghouders",
+            &format!("If-None-Match: {etag}\r\n"),
+        )
+        .await;
+    assert_eq!(theme.status, 200, "the old ETag no longer matches");
+    assert!(theme.body.contains("9 projecten"));
+    assert!(
+        app.municipality("tiel")
+            .await
+            .body
+            .contains("/project/999000002")
+    );
+}
+
+#[tokio::test]
+async fn map_draws_municipalities_with_a_table() {
+    let app = TestApp::spawn().await;
+    let r = app.map().await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.matches("<circle ").count() > 10);
+    assert!(r.body.contains("Geldermalsen"));
+    assert!(r.body.contains("href=\"/gemeente/geldermalsen\""));
+    assert!(r.body.contains("opgegaan in West Betuwe (2019)"));
+    assert!(
+        r.body.contains("GeoNames"),
+        "the attribution its licence asks for"
+    );
+    assert!(app.home().await.body.contains("href=\"/kaart\""));
+    assert!(app.stats().await.body.contains("href=\"/kaart\""));
+    assert!(
+        app.get("/en/kaart")
+            .await
+            .body
+            .contains("Projects per municipality")
+    );
+}
+
+#[tokio::test]
+async fn vraagbaak_finds_similar_projects_without_javascript() {
+    let app = TestApp::spawn().await;
+    let form = app.get("/vraagbaak").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("method=\"post\""));
+    assert!(
+        form.body
+            .contains("<label class=\"utrecht-form-label\" for=\"tekst\">")
+    );
+    let r = app
+        .vraagbaak("tekst=Veel+statushouders+in+onze+gemeente+vinden+geen+werk%3B+hoe+begeleiden+we+ze+naar+betaald+werk%3F+%3Cscript%3E")
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Projecten die erop lijken"));
+    assert!(r.body.contains("Verbindende woorden"));
+    assert!(r.body.contains("href=\"/project/"));
+    assert!(
+        r.body.contains("betaald werk? &#60;script&#62;</textarea>"),
+        "the question stays, escaped"
+    );
+    let empty = app.vraagbaak("tekst=+").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains("role=\"alert\""));
+    assert!(app.home().await.body.contains("href=\"/vraagbaak\""));
+    let en = app.request("POST", "/en/vraagbaak", "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 15\r\n\r\ntekst=schulden").await;
+    assert!(en.body.contains("Projects like it"));
+}
+
+#[tokio::test]
+async fn project_page_shows_related_projects() {
+    let app = TestApp::spawn().await;
+    let r = app.project("535006012").await;
+    assert!(r.body.contains("Vergelijkbare projecten"));
+    let related = r.body.split("id=\"vergelijkbaar\"").nth(1).unwrap();
+    assert!(related.contains("href=\"/project/"));
+    assert!(
+        !related.contains("href=\"/project/535006012\""),
+        "not itself"
+    );
+}
+
+#[tokio::test]
+async fn suggestions_are_json_and_the_script_is_optional() {
+    let app = TestApp::spawn().await;
+    let r = app.suggest("schuld").await;
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let list = v.as_array().unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter()
+            .all(|s| s["url"].as_str().unwrap().starts_with('/'))
+    );
+    assert!(list.iter().all(|s| s["label"].is_string()));
+    assert_eq!(app.suggest("").await.body, "[]");
+    assert_eq!(app.suggest("%FF").await.status, 400);
+    let home = app.home().await;
+    assert!(home.body.contains("data-suggest="));
+    let src = home
+        .body
+        .split("<script src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(src.starts_with("/static/suggest.") && src.ends_with(".js"));
+    let script = app.get(&src).await;
+    assert_eq!(script.status, 200);
+    assert!(
+        script
+            .header("cache-control")
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(script.body.contains("/api/v1/suggest"));
 }

@@ -3,13 +3,13 @@
 //! (so it stays fast at 100k projects) plus store reads for the twenty projects shown.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::response::Response;
 use watwerkt_domain::Theme;
 use watwerkt_search::{SearchRequest, Sort};
 
 use super::search::PAGE_SIZE;
-use super::{Card, Layout, NamedLink, blocking, cards, directory};
+use super::{Card, Layout, NamedLink, blocking, cards, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::{Directory, PageKind};
 use crate::error::AppError;
@@ -43,8 +43,13 @@ pub async fn theme_page(
     State(app): State<Shared>,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
     let theme = Theme::ALL
         .into_iter()
         .find(|t| t.slug() == slug)
@@ -70,35 +75,48 @@ pub async fn theme_page(
         kind_label: l.t.theme,
         intro,
     };
-    listing(&app, &dir, l, raw, what).await
+    let body = listing(&app, &dir, l, raw, what).await?;
+    Ok(keep(&app, generation, &key, body))
 }
 
 pub async fn organisation_page(
     State(app): State<Shared>,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
-    named(app, PageKind::Organisation, slug, raw, l).await
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
+    let body = named(&app, PageKind::Organisation, slug, raw, l).await?;
+    Ok(keep(&app, generation, &key, body))
 }
 
 pub async fn municipality_page(
     State(app): State<Shared>,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
-    named(app, PageKind::Municipality, slug, raw, l).await
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
+    let body = named(&app, PageKind::Municipality, slug, raw, l).await?;
+    Ok(keep(&app, generation, &key, body))
 }
 
 async fn named(
-    app: Shared,
+    app: &Shared,
     kind: PageKind,
     slug: String,
     raw: Option<String>,
     l: Layout,
-) -> Result<Response, AppError> {
-    let dir = directory(&app).await?;
+) -> Result<String, AppError> {
+    let dir = directory(app).await?;
     let what = Subject {
         facet: kind.facet(),
         name: dir.name(kind, &slug).ok_or(AppError::NotFound)?.to_owned(),
@@ -108,7 +126,7 @@ async fn named(
         },
         intro: Vec::new(),
     };
-    listing(&app, &dir, l, raw, what).await
+    listing(app, &dir, l, raw, what).await
 }
 
 /// Whose projects a listing shows.
@@ -125,7 +143,7 @@ async fn listing(
     l: Layout,
     raw: Option<String>,
     what: Subject,
-) -> Result<Response, AppError> {
+) -> Result<String, AppError> {
     let Subject {
         facet,
         name,
@@ -216,5 +234,5 @@ async fn listing(
         l,
     }
     .render()?;
-    Ok(Html(body).into_response())
+    Ok(body)
 }

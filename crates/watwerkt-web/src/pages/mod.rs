@@ -3,15 +3,20 @@
 
 pub mod home;
 pub mod listing;
+pub mod map;
 pub mod programme;
 pub mod project;
 pub mod search;
 pub mod stats;
+pub mod vraagbaak;
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use watwerkt_catalog::Catalog;
 use watwerkt_domain::{Project, ProjectNumber, Status};
 
@@ -20,6 +25,7 @@ use crate::assets;
 use crate::directory::{Directory, PageKind};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
+use crate::page_cache;
 
 /// The frame around every page: language, interface texts, asset paths and the menu state.
 pub struct Layout {
@@ -28,6 +34,7 @@ pub struct Layout {
     /// `""` or `"/en"`: prefix of every internal link.
     pub base: &'static str,
     pub css: &'static str,
+    pub js: &'static str,
     /// This page in the other language.
     pub alternate: String,
     /// The path without the language prefix, to mark the current menu item.
@@ -59,6 +66,7 @@ impl Layout {
             t: lang.texts(),
             base: lang.base(),
             css: assets::css_path(),
+            js: assets::js_path(),
             alternate,
             current,
         }
@@ -129,6 +137,35 @@ pub async fn directory(app: &Shared) -> Result<Arc<Directory>, AppError> {
     }
     let a = app.clone();
     blocking(app, move |c| Ok(a.directory.get(c)?)).await
+}
+
+/// A page kept in [`crate::page_cache`] for this URL and generation, if there is one.
+pub fn from_cache(app: &Shared, uri: &OriginalUri) -> (Option<u64>, String, Option<Response>) {
+    let generation = app.catalog.index().generation();
+    let key = uri.0.to_string();
+    let hit = app
+        .pages
+        .get(generation, &key)
+        .map(|(content_type, body)| ([(header::CONTENT_TYPE, content_type)], body).into_response());
+    (generation, key, hit)
+}
+
+/// Answers with a freshly built page and keeps it for the next request of the same URL.
+pub fn keep(app: &Shared, generation: Option<u64>, key: &str, body: String) -> Response {
+    keep_as(app, generation, key, page_cache::HTML, body)
+}
+
+/// As [`keep`], for a body of another type.
+pub fn keep_as(
+    app: &Shared,
+    generation: Option<u64>,
+    key: &str,
+    content_type: &'static str,
+    body: String,
+) -> Response {
+    let body = Bytes::from(body);
+    app.pages.put(generation, key, content_type, body.clone());
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// A project in a listing: title, lead text and the facts that tell projects apart.

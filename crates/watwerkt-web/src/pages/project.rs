@@ -2,14 +2,23 @@
 //! municipalities, and schema.org JSON-LD for search engines.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
 use watwerkt_domain::{OutcomeKind, Project, ProjectNumber, Status};
 
-use super::{Layout, NamedLink, blocking, directory};
+use super::{Card, Layout, NamedLink, blocking, cards, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
+
+/// Similar projects shown under a project.
+const RELATED: usize = 5;
+
+pub struct Related {
+    pub card: Card,
+    /// The words that connect it to this project, strongest first.
+    pub terms: Vec<String>,
+}
 
 pub struct ProductView {
     pub title: String,
@@ -36,6 +45,7 @@ struct ProjectPage {
     products: Vec<ProductView>,
     organisations: Vec<OrganisationView>,
     municipalities: Vec<NamedLink>,
+    related: Vec<Related>,
 }
 
 /// schema.org ResearchProject; `<` is escaped so no text can close the script element.
@@ -61,14 +71,43 @@ fn json_ld(p: &Project) -> String {
 pub async fn project_page(
     State(app): State<Shared>,
     Path(number): Path<String>,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
+    // Kept like search pages: finding the related projects is a search of its own.
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
     let number = ProjectNumber::parse(&number).map_err(|_| AppError::NotFound)?;
-    let p = blocking(&app, move |c| Ok(c.project(&number)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let lang = l.lang;
+    let (p, related) = blocking(&app, move |c| {
+        let Some(p) = c.project(&number)? else {
+            return Ok((None, Vec::new()));
+        };
+        let matches = c.index().similar(&p, RELATED)?;
+        let numbers: Vec<String> = matches
+            .iter()
+            .map(|m| m.hit.project_number.clone())
+            .collect();
+        let related = cards(c, &numbers, lang)?
+            .into_iter()
+            .filter_map(|card| {
+                let m = matches
+                    .iter()
+                    .find(|m| m.hit.project_number == card.number)?;
+                Some(Related {
+                    terms: m.terms.iter().take(6).cloned().collect(),
+                    card,
+                })
+            })
+            .collect();
+        Ok((Some(p), related))
+    })
+    .await?;
+    let p = p.ok_or(AppError::NotFound)?;
     let dir = directory(&app).await?;
-    let (t, lang, base) = (l.t, l.lang, l.base);
+    let (t, base) = (l.t, l.base);
     let outcome_heading = match p.outcome_kind {
         Some(OutcomeKind::Uitkomst) => t.outcome,
         Some(OutcomeKind::VerwachteUitkomst) => t.expected_outcome,
@@ -110,9 +149,10 @@ pub async fn project_page(
             .iter()
             .map(|m| NamedLink::new(&dir, PageKind::Municipality, m, base))
             .collect(),
+        related,
         p,
         l,
     }
     .render()?;
-    Ok(Html(body).into_response())
+    Ok(keep(&app, generation, &key, body))
 }

@@ -2,14 +2,16 @@
 //! search API. The whole state lives in the URL, so every result page can be linked and cached.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use watwerkt_search::{Hit, SearchRequest, SearchResponse, Sort};
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+use watwerkt_search::{Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind};
 
-use super::{Layout, blocking, directory};
+use super::{Layout, blocking, directory, from_cache, keep, keep_as};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
+use crate::page_cache;
 use crate::query::{self, SearchState};
 
 pub const PAGE_SIZE: usize = 20;
@@ -41,6 +43,9 @@ struct SearchPage {
     /// (label, URL without this filter)
     chips: Vec<(String, String)>,
     notice: Option<String>,
+    /// (corrected query, its search URL)
+    did_you_mean: Option<(String, String)>,
+    products: Vec<ProductHit>,
     total: u64,
     first: usize,
     hits: Vec<Hit>,
@@ -69,8 +74,13 @@ async fn run(app: &Shared, req: SearchRequest) -> Result<SearchResponse, AppErro
 pub async fn search_page(
     State(app): State<Shared>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
     let st = SearchState::parse(raw.as_deref())?;
     let res = run(&app, request(&st, PAGE_SIZE)).await?;
     if let Some(number) = &res.redirect {
@@ -136,6 +146,7 @@ pub async fn search_page(
         url(&s)
     };
     let shown_to = (st.page * PAGE_SIZE) as u64;
+    let corrected = matches!(res.notice, Some(watwerkt_search::Notice::Corrected { .. }));
     let body = SearchPage {
         query: st.q.clone(),
         newest: st.newest,
@@ -145,6 +156,14 @@ pub async fn search_page(
             crate::i18n::Lang::Nl => n.message_nl(),
             crate::i18n::Lang::En => n.message_en(),
         }),
+        // After a corrected search the notice already names the query searched.
+        did_you_mean: res.did_you_mean.as_ref().filter(|_| !corrected).map(|q| {
+            let mut s = st.clone();
+            s.q = q.clone();
+            s.page = 1;
+            (q.clone(), url(&s))
+        }),
+        products: res.products,
         total: res.total,
         first: (st.page - 1) * PAGE_SIZE + 1,
         prev: (st.page > 1).then(|| at_page(st.page - 1)),
@@ -153,7 +172,70 @@ pub async fn search_page(
         l,
     }
     .render()?;
-    Ok(Html(body).into_response())
+    Ok(keep(&app, generation, &key, body))
+}
+
+/// A suggestion as the search box's script shows it: a label and the page it leads to (a path
+/// without the language prefix; the script adds its page's).
+#[derive(Serialize)]
+struct SuggestionOut {
+    label: String,
+    kind: SuggestionKind,
+    url: String,
+}
+
+/// Suggestions the script asks for as the user types.
+const SUGGESTIONS: usize = 8;
+
+pub async fn api_suggest(
+    State(app): State<Shared>,
+    RawQuery(raw): RawQuery,
+    uri: OriginalUri,
+) -> Result<Response, AppError> {
+    // Kept too: many people type the same first letters.
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(answer) = hit {
+        return Ok(answer);
+    }
+    let q = SearchState::parse(raw.as_deref())?.q;
+    if q.trim().is_empty() {
+        return Ok(axum::Json(Vec::<SuggestionOut>::new()).into_response());
+    }
+    let found = blocking(&app, move |c| Ok(c.index().suggest(&q, SUGGESTIONS)?)).await?;
+    let dir = directory(&app).await?;
+    let out: Vec<SuggestionOut> = found
+        .into_iter()
+        .map(|s| {
+            let (label, url) = match s.kind {
+                SuggestionKind::Term => (
+                    format!("{} ({})", s.text, s.count),
+                    format!("/zoeken?q={}", query::encode(&s.text)),
+                ),
+                SuggestionKind::Municipality => (
+                    s.text.clone(),
+                    format!("/gemeente/{}", dir.slug(PageKind::Municipality, &s.text)),
+                ),
+                SuggestionKind::Organisation => (
+                    s.text.clone(),
+                    format!("/organisatie/{}", dir.slug(PageKind::Organisation, &s.text)),
+                ),
+                SuggestionKind::Project => (
+                    s.text.clone(),
+                    s.project_number.as_deref().map_or_else(
+                        || format!("/zoeken?q={}", query::encode(&s.text)),
+                        |n| format!("/project/{}", query::encode(n)),
+                    ),
+                ),
+            };
+            SuggestionOut {
+                label,
+                kind: s.kind,
+                url,
+            }
+        })
+        .collect();
+    let body = serde_json::to_string(&out).expect("strings and a unit enum serialise");
+    Ok(keep_as(&app, generation, &key, page_cache::JSON, body))
 }
 
 pub async fn api_projects(
