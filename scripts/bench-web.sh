@@ -5,6 +5,8 @@
 #   - one URL repeated (URL): Server-Timing and curl p50/p99 over 300 sequential requests, and
 #     wrk (2 threads, 32 connections, 10 s) requests/s and latency; after its first request the
 #     page comes from the page cache until the catalogue changes
+#   - the same URL made new on every request (wrk, 8 connections, a counter in the query string):
+#     throughput when the engine runs for every page
 # Usage: scripts/bench-web.sh [DATA_DIR]     (default: a fresh temp dir with the bundled catalogue)
 #        N=100000 scripts/bench-web.sh DIR   (first run: generate N synthetic projects with
 #                                             ../shared/bench/gencorpus.py and import them into DIR)
@@ -46,4 +48,17 @@ done > "$SAMPLES"
 echo "server (Server-Timing): p50 $(cut -d' ' -f1 "$SAMPLES" | pct 0.5) ms, p99 $(cut -d' ' -f1 "$SAMPLES" | pct 0.99) ms"
 echo "client (curl):          p50 $(cut -d' ' -f2 "$SAMPLES" | pct 0.5) ms, p99 $(cut -d' ' -f2 "$SAMPLES" | pct 0.99) ms"
 rm -f "$SAMPLES"
+echo "wrk, same URL (page cache):"
 wrk -t2 -c32 -d10s --latency "$URL" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+# Every request a new URL (a counter in the query string), so the engine runs each time.
+MISS=$(mktemp --suffix=.lua)
+cat > "$MISS" <<LUA
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "${URL#http://127.0.0.1:$PORT}&bench=" .. counter)
+end
+LUA
+echo "wrk, new URL every request (engine):"
+wrk -t2 -c8 -d10s --latency -s "$MISS" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+rm -f "$MISS"

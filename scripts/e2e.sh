@@ -26,9 +26,11 @@ step "npm ci (e2e/)"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 
-# The dev profile, as `cargo test` in scripts/test.sh: the binary those tests built is reused.
-step "cargo build -p watwerkt-cli"
-cargo build -p watwerkt-cli --locked
+# The very command of scripts/test.sh, which also builds target/debug/watwerkt for the CLI's tests:
+# after it this is a no-op. `cargo build -p watwerkt-cli` would not be: without the workspace's
+# dev-dependencies it unifies other features (tempfile, getrandom) and recompiles tantivy upwards.
+step "cargo test --workspace --no-run (builds target/debug/watwerkt)"
+cargo test --workspace --locked --no-run
 
 data_dir=$(mktemp -d)
 log="$data_dir/serve.log"

@@ -53,3 +53,38 @@ for (const [name, prefix, from] of LINKED) {
     await check(link);
   });
 }
+
+// States that only a visitor's action brings about.
+test('vraagbaak answer and its empty-question error', async (t) => {
+  const link = await findLink(page, ['/'], '/vraagbaak');
+  if (!link) {
+    t.skip('no link to /vraagbaak yet');
+    return;
+  }
+  await open(page, link);
+  await page.locator('textarea').fill('Hoe helpen we jongeren met schulden aan werk?');
+  await page.locator('main form button[type=submit]').click();
+  await page.waitForLoadState('load');
+  assert.equal(page.url().split('?')[0].endsWith('/vraagbaak'), true, page.url());
+  const answered = await axeViolations(page);
+  assert.deepEqual(answered, [], `vraagbaak answer: axe violations:\n${answered.join('\n')}`);
+
+  await open(page, link);
+  await page.locator('main form button[type=submit]').click();
+  await page.waitForLoadState('load');
+  const failed = await axeViolations(page);
+  assert.deepEqual(failed, [], `vraagbaak error: axe violations:\n${failed.join('\n')}`);
+});
+
+test('search suggestions while typing', async (t) => {
+  await open(page, '/');
+  if ((await page.locator('script[src]').count()) === 0) {
+    t.skip('the site has no suggestion script');
+    return;
+  }
+  // The script lists suggestions as links after the box (ul.suggest), announced by a status.
+  await page.getByRole('searchbox').pressSequentially('schu', { delay: 80 });
+  await page.locator('ul.suggest a').first().waitFor({ timeout: 5000 });
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `suggestions open: axe violations:\n${violations.join('\n')}`);
+});

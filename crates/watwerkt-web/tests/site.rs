@@ -536,6 +536,7 @@ async fn map_draws_municipalities_with_a_table() {
     assert!(r.body.matches("<circle ").count() > 10);
     assert!(r.body.contains("Geldermalsen"));
     assert!(r.body.contains("href=\"/gemeente/geldermalsen\""));
+    assert!(r.body.contains("opgegaan in West Betuwe (2019)"));
     assert!(
         r.body.contains("GeoNames"),
         "the attribution its licence asks for"

@@ -14,7 +14,8 @@ use crate::map::{self, MapView};
 struct Row {
     name: String,
     href: String,
-    current: Option<String>,
+    /// "opgegaan in West Betuwe (2019)", or the listed spelling of the name.
+    note: Option<String>,
     count: u64,
     on_map: bool,
 }
@@ -46,7 +47,10 @@ pub async fn map_page(State(app): State<Shared>, l: Layout) -> Result<Response, 
                 dir.slug(PageKind::Municipality, &r.name)
             ),
             name: r.name.clone(),
-            current: r.current.clone(),
+            note: r.current.as_ref().map(|c| match r.merged_year {
+                Some(year) => format!("{} {c} ({year})", l.t.merged_into),
+                None => format!("{}: {c}", l.t.official_name),
+            }),
             count: r.count,
             on_map: r.on_map,
         })

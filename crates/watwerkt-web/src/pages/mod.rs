@@ -14,8 +14,9 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use watwerkt_catalog::Catalog;
 use watwerkt_domain::{Project, ProjectNumber, Status};
 
@@ -24,6 +25,7 @@ use crate::assets;
 use crate::directory::{Directory, PageKind};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
+use crate::page_cache;
 
 /// The frame around every page: language, interface texts, asset paths and the menu state.
 pub struct Layout {
@@ -144,15 +146,26 @@ pub fn from_cache(app: &Shared, uri: &OriginalUri) -> (Option<u64>, String, Opti
     let hit = app
         .pages
         .get(generation, &key)
-        .map(|body| Html(body).into_response());
+        .map(|(content_type, body)| ([(header::CONTENT_TYPE, content_type)], body).into_response());
     (generation, key, hit)
 }
 
 /// Answers with a freshly built page and keeps it for the next request of the same URL.
 pub fn keep(app: &Shared, generation: Option<u64>, key: &str, body: String) -> Response {
+    keep_as(app, generation, key, page_cache::HTML, body)
+}
+
+/// As [`keep`], for a body of another type.
+pub fn keep_as(
+    app: &Shared,
+    generation: Option<u64>,
+    key: &str,
+    content_type: &'static str,
+    body: String,
+) -> Response {
     let body = Bytes::from(body);
-    app.pages.put(generation, key, body.clone());
-    Html(body).into_response()
+    app.pages.put(generation, key, content_type, body.clone());
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// A project in a listing: title, lead text and the facts that tell projects apart.

@@ -2,11 +2,11 @@
 //! municipalities, and schema.org JSON-LD for search engines.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
 use watwerkt_domain::{OutcomeKind, Project, ProjectNumber, Status};
 
-use super::{Card, Layout, NamedLink, blocking, cards, directory};
+use super::{Card, Layout, NamedLink, blocking, cards, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
@@ -71,8 +71,14 @@ fn json_ld(p: &Project) -> String {
 pub async fn project_page(
     State(app): State<Shared>,
     Path(number): Path<String>,
+    uri: OriginalUri,
     l: Layout,
 ) -> Result<Response, AppError> {
+    // Kept like search pages: finding the related projects is a search of its own.
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
     let number = ProjectNumber::parse(&number).map_err(|_| AppError::NotFound)?;
     let lang = l.lang;
     let (p, related) = blocking(&app, move |c| {
@@ -148,5 +154,5 @@ pub async fn project_page(
         l,
     }
     .render()?;
-    Ok(Html(body).into_response())
+    Ok(keep(&app, generation, &key, body))
 }

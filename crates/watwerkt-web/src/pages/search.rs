@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use watwerkt_search::{Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind};
 
-use super::{Layout, blocking, directory, from_cache, keep};
+use super::{Layout, blocking, directory, from_cache, keep, keep_as};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
+use crate::page_cache;
 use crate::query::{self, SearchState};
 
 pub const PAGE_SIZE: usize = 20;
@@ -189,7 +190,13 @@ const SUGGESTIONS: usize = 8;
 pub async fn api_suggest(
     State(app): State<Shared>,
     RawQuery(raw): RawQuery,
+    uri: OriginalUri,
 ) -> Result<Response, AppError> {
+    // Kept too: many people type the same first letters.
+    let (generation, key, hit) = from_cache(&app, &uri);
+    if let Some(answer) = hit {
+        return Ok(answer);
+    }
     let q = SearchState::parse(raw.as_deref())?.q;
     if q.trim().is_empty() {
         return Ok(axum::Json(Vec::<SuggestionOut>::new()).into_response());
@@ -227,7 +234,8 @@ pub async fn api_suggest(
             }
         })
         .collect();
-    Ok(axum::Json(out).into_response())
+    let body = serde_json::to_string(&out).expect("strings and a unit enum serialise");
+    Ok(keep_as(&app, generation, &key, page_cache::JSON, body))
 }
 
 pub async fn api_projects(
