@@ -1517,6 +1517,11 @@ impl SearchIndex {
         self.fields.facets[facet]
     }
 
+    /// A Levenshtein automaton for `word` within `edits` (1 or 2).
+    pub(crate) fn typo_dfa(&self, word: &str, edits: usize) -> levenshtein_automata::DFA {
+        self.fuzzy[edits.clamp(1, 2) - 1].build_dfa(word)
+    }
+
     pub(crate) fn tantivy_err(&self) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
         err(&self.dir)
     }

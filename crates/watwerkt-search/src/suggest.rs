@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use levenshtein_automata::{DFA, Distance, SINK_STATE};
 use serde::Serialize;
 use tantivy::Searcher;
 use tantivy::schema::Field;
@@ -69,6 +70,38 @@ impl Tokenizer for CompletionTokenizer {
         CompletionStream {
             tokens: &self.tokens,
             next: 0,
+        }
+    }
+}
+
+/// Matches completion terms whose folded key (the part before [`SEP`]) is within the automaton's
+/// reach, whatever written form follows.
+struct KeyWithin<'a>(&'a DFA);
+
+impl tantivy_fst::Automaton for KeyWithin<'_> {
+    /// The automaton's state over the key; `None` once the key ended within reach.
+    type State = Option<u32>;
+
+    fn start(&self) -> Option<u32> {
+        Some(self.0.initial_state())
+    }
+
+    fn is_match(&self, state: &Option<u32>) -> bool {
+        state.is_none()
+    }
+
+    fn can_match(&self, state: &Option<u32>) -> bool {
+        *state != Some(SINK_STATE)
+    }
+
+    fn accept(&self, state: &Option<u32>, byte: u8) -> Option<u32> {
+        match *state {
+            None => None,
+            Some(s) if byte == SEP as u8 => match self.0.distance(s) {
+                Distance::Exact(_) => None,
+                Distance::AtLeast(_) => Some(SINK_STATE),
+            },
+            Some(s) => Some(self.0.transition(s, byte)),
         }
     }
 }
@@ -272,18 +305,43 @@ impl SearchIndex {
             {
                 continue;
             }
-            // Typos seldom hit the first letter; scanning one initial keeps this cheap.
-            let first: String = folded.chars().take(1).collect();
-            let candidates = completions(searcher, self.completion_field(), &first)
-                .map_err(self.tantivy_err())?;
-            let best = candidates
-                .iter()
-                .filter(|(f, _, _)| f.chars().count().abs_diff(len) <= edits)
-                .map(|(f, w, n)| (strsim::levenshtein(f, &folded), w, *n))
-                .filter(|(d, _, _)| (1..=edits).contains(d))
-                .min_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));
+            // The dictionary is walked with a Levenshtein automaton over the folded keys, so
+            // only words within reach are read.
+            let dfa = self.typo_dfa(&folded, edits);
+            let mut best: Option<(u8, String, u64)> = None;
+            for seg in searcher.segment_readers() {
+                let inv = seg
+                    .inverted_index(self.completion_field())
+                    .map_err(self.tantivy_err())?;
+                let mut stream = inv
+                    .terms()
+                    .search(KeyWithin(&dfa))
+                    .into_stream()
+                    .map_err(tantivy::TantivyError::from)
+                    .map_err(self.tantivy_err())?;
+                while stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    let Some((key, written)) = term.split_once(SEP) else {
+                        continue;
+                    };
+                    let Distance::Exact(d) = dfa.eval(key) else {
+                        continue;
+                    };
+                    let n = u64::from(stream.value().doc_freq);
+                    // Nearest first, then the most common; a word equal to the typed one is not
+                    // a correction (it is unknown as a stem, e.g. a stop word).
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|(bd, _, bn)| d < *bd || (d == *bd && n > *bn));
+                    if d > 0 && better {
+                        best = Some((d, written.to_owned(), n));
+                    }
+                }
+            }
             if let Some((_, written, _)) = best {
-                corrected = corrected.replacen(word.as_str(), written, 1);
+                corrected = corrected.replacen(word.as_str(), &written, 1);
                 changed = true;
             }
         }
