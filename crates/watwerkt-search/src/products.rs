@@ -15,12 +15,13 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{TextAnalyzer, Token as TToken, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token as TToken, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use watwerkt_domain::Project;
 
 use crate::analysis::{Analyzer, TokenKind};
 use crate::query::{Item, ParsedQuery};
+use crate::suggest::TokenList;
 
 const TOKENIZER: &str = "watwerkt_words";
 
@@ -31,30 +32,10 @@ struct WordsTokenizer {
     tokens: Vec<TToken>,
 }
 
-struct WordsStream<'a> {
-    tokens: &'a [TToken],
-    next: usize,
-}
-
-impl TokenStream for WordsStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &TToken {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut TToken {
-        unreachable!("the token stream is read-only")
-    }
-}
-
 impl Tokenizer for WordsTokenizer {
-    type TokenStream<'a> = WordsStream<'a>;
+    type TokenStream<'a> = TokenList<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordsStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList<'a> {
         self.tokens.clear();
         for t in self.analyzer.analyze(text) {
             if t.kind != TokenKind::Part {
@@ -67,10 +48,7 @@ impl Tokenizer for WordsTokenizer {
                 });
             }
         }
-        WordsStream {
-            tokens: &self.tokens,
-            next: 0,
-        }
+        TokenList::new(&self.tokens)
     }
 }
 

@@ -30,12 +30,19 @@ pub(crate) struct CompletionTokenizer {
     tokens: Vec<TToken>,
 }
 
-pub(crate) struct CompletionStream<'a> {
+/// A token stream over tokens made beforehand (by our own analysis, not tantivy's filters).
+pub(crate) struct TokenList<'a> {
     tokens: &'a [TToken],
     next: usize,
 }
 
-impl TokenStream for CompletionStream<'_> {
+impl<'a> TokenList<'a> {
+    pub(crate) fn new(tokens: &'a [TToken]) -> Self {
+        TokenList { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for TokenList<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -51,9 +58,9 @@ impl TokenStream for CompletionStream<'_> {
 }
 
 impl Tokenizer for CompletionTokenizer {
-    type TokenStream<'a> = CompletionStream<'a>;
+    type TokenStream<'a> = TokenList<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CompletionStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList<'a> {
         self.tokens.clear();
         for (position, (start, end, word)) in words(text).enumerate() {
             if word.chars().count() < MIN_WORD || !word.chars().any(char::is_alphabetic) {
@@ -67,10 +74,7 @@ impl Tokenizer for CompletionTokenizer {
                 position_length: 1,
             });
         }
-        CompletionStream {
-            tokens: &self.tokens,
-            next: 0,
-        }
+        TokenList::new(&self.tokens)
     }
 }
 
