@@ -149,12 +149,28 @@ impl ProductIndex {
         self.reader.reload()
     }
 
-    /// Products matching every word group of the query (in title, kind or project context).
+    /// Products matching every word group of the query (in title, kind or project context), when a
+    /// word of the query names a kind of product.
     pub(crate) fn search(
         &self,
         parsed: &ParsedQuery,
         limit: usize,
     ) -> tantivy::Result<Vec<ProductHit>> {
+        let searcher = self.reader.searcher();
+        // Product items answer a query that asks for a kind of product ("factsheet schulden",
+        // "handboek jongeren"): the kind word narrows the match to few products, so this stays
+        // cheap at a million projects, where ranking every product that holds "werk" would not.
+        let asks_for_products = parsed.groups.iter().flatten().any(|item| {
+            let (Item::Word(text) | Item::Phrase(text)) = item;
+            self.analyzer.analyze(text).iter().any(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(self.kind, &t.term))
+                    .is_ok_and(|n| n > 0)
+            })
+        });
+        if !asks_for_products {
+            return Ok(Vec::new());
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let alts: Vec<(Occur, Box<dyn Query>)> = group
@@ -174,7 +190,6 @@ impl ProductIndex {
                 clauses.push((Occur::MustNot, q));
             }
         }
-        let searcher = self.reader.searcher();
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut hits = Vec::with_capacity(top.len());

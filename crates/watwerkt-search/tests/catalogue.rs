@@ -165,6 +165,9 @@ fn products_are_items_of_their_own() {
         r.products
     );
     assert!(r.products.iter().all(|p| p.kind == "factsheet"));
+    // Product items answer queries that name a kind of product.
+    assert!(search(&idx, "buurtsupers").products.is_empty());
+    assert!(!search(&idx, "handboeken").products.is_empty());
     // Filters narrow projects; products are not filtered by them, so they are left out.
     assert!(
         search(&idx, "factsheet status:afgerond")
