@@ -68,24 +68,29 @@ fn days_in_month(year: u16, month: u8) -> Option<u8> {
     })
 }
 
+/// Dutch month names, January first, as the catalogue writes them.
+pub const DUTCH_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// The month number of a Dutch month name ("januari" … "december"), case-insensitive.
 pub fn month_from_dutch(name: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     let lower = name.to_lowercase();
-    MONTHS.iter().position(|m| *m == lower).map(|i| i as u8 + 1)
+    DUTCH_MONTHS
+        .iter()
+        .position(|m| *m == lower)
+        .map(|i| i as u8 + 1)
 }
 
 impl fmt::Display for PartialDate {

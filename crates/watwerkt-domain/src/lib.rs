@@ -11,7 +11,7 @@ mod project;
 pub mod record;
 mod theme;
 
-pub use date::{PartialDate, month_from_dutch};
+pub use date::{DUTCH_MONTHS, PartialDate, month_from_dutch};
 pub use error::DomainError;
 pub use organisation::{Organisation, OrganisationKind};
 pub use product::{Product, ProductKind, ProductsHeading};

@@ -47,20 +47,6 @@ impl Lang {
 
     /// A date as precise as it is known: "13 juli 2017", "juni 2016", "2022".
     pub fn date(self, d: &PartialDate) -> String {
-        const NL_MONTHS: [&str; 12] = [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
         const EN_MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -76,7 +62,7 @@ impl Lang {
             "December",
         ];
         let months = match self {
-            Lang::Nl => &NL_MONTHS,
+            Lang::Nl => &watwerkt_domain::DUTCH_MONTHS,
             Lang::En => &EN_MONTHS,
         };
         let year = d.get_year();
