@@ -130,11 +130,34 @@ fn bench_watwerkt(
     work_dir: &Path,
 ) -> Result<(EngineFigures, u64, Slowest)> {
     let dir = work_dir.join("watwerkt-index");
+    let (index, count, build) = build_index(corpus, &dir)?;
+    let size_bytes = dir_size(&dir)?;
+    let (timings, mut slowest) = time_queries(&index, queries)?;
+    slowest.truncate(5);
+    let (p50, p95, p99) = percentiles(timings);
+    Ok((
+        EngineFigures {
+            engine: "watwerkt",
+            build,
+            size_bytes,
+            peak_memory_bytes: peak_memory_bytes(),
+            p50,
+            p95,
+            p99,
+        },
+        count,
+        slowest,
+    ))
+}
+
+/// Builds watwerkt's index of `corpus` in `dir` (replaced if present): the index, the number of
+/// projects and the build time.
+pub fn build_index(corpus: &Path, dir: &Path) -> Result<(SearchIndex, u64, Duration)> {
     if dir.exists() {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
     }
     let start = Instant::now();
-    let index = SearchIndex::open(&dir)?;
+    let index = SearchIndex::open(dir)?;
     let failure: RefCell<Option<anyhow::Error>> = RefCell::new(None);
     let count = std::cell::Cell::new(0u64);
     {
@@ -144,9 +167,15 @@ fn bench_watwerkt(
     if let Some(e) = failure.into_inner() {
         return Err(e);
     }
-    let build = start.elapsed();
-    let size_bytes = dir_size(&dir)?;
+    Ok((index, count.get(), start.elapsed()))
+}
 
+/// Times the query set on `index` (one warm-up pass, `ROUNDS` timed ones): every timing, and the
+/// slowest queries.
+pub fn time_queries(
+    index: &SearchIndex,
+    queries: &[BenchQuery],
+) -> Result<(Vec<Duration>, Slowest)> {
     let requests: Vec<SearchRequest> = queries
         .iter()
         .map(|q| SearchRequest {
@@ -160,21 +189,8 @@ fn bench_watwerkt(
     let timings = time_rounds(ROUNDS, requests.len(), |i| {
         index.search(&requests[i]).map(|_| ()).map_err(Into::into)
     })?;
-    let slowest = slowest_queries(&timings, queries, 5);
-    let (p50, p95, p99) = percentiles(timings);
-    Ok((
-        EngineFigures {
-            engine: "watwerkt",
-            build,
-            size_bytes,
-            peak_memory_bytes: peak_memory_bytes(),
-            p50,
-            p95,
-            p99,
-        },
-        count.get(),
-        slowest,
-    ))
+    let slowest = slowest_queries(&timings, queries, queries.len());
+    Ok((timings, slowest))
 }
 
 /// Queries with their median time, slowest first.
@@ -275,7 +291,7 @@ pub(crate) fn time_rounds(
 }
 
 /// Nearest-rank p50, p95, p99.
-pub(crate) fn percentiles(mut timings: Vec<Duration>) -> (Duration, Duration, Duration) {
+pub fn percentiles(mut timings: Vec<Duration>) -> (Duration, Duration, Duration) {
     timings.sort();
     let at = |p: f64| -> Duration {
         if timings.is_empty() {

@@ -19,8 +19,8 @@ const BITSET_SHARE: u64 = 64;
 const COST_WORD: u64 = 1;
 const COST_LIST_DOC: u64 = 2;
 const COST_WALK_VALUE: u64 = 3;
-/// Estimated cost above which counting by values uses a second thread (a thread costs about as
-/// much as 50,000 word operations).
+/// Estimated cost above which counting by values is split in two (for rayon's two threads; a
+/// split costs about as much as 50,000 word operations).
 const PARALLEL_WORK: u64 = 500_000;
 
 /// The documents of one facet value.
@@ -209,7 +209,7 @@ impl FacetTables {
             .map(|(f, _)| vec![0; f.values.len()])
             .collect();
         // Popcounts of many values take milliseconds at a million documents: above a bound they
-        // are split over two threads (greedily, largest facet first), one on each core.
+        // are split in two (greedily, largest facet first), for the other core when it is free.
         let mut by_values: Vec<(u64, usize)> = (0..chosen.len())
             .filter(|&i| !chosen[i].1)
             .map(|i| (chosen[i].0.costs(words, walked).0, i))
@@ -232,14 +232,7 @@ impl FacetTables {
                     .map(|&i| (i, chosen[i].0.count_by_values(hits)))
                     .collect()
             };
-            let (a, b) = std::thread::scope(|s| {
-                let other = s.spawn(|| count(&theirs.1));
-                let a = count(&mine.1);
-                match other.join() {
-                    Ok(b) => (a, b),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            });
+            let (a, b) = rayon::join(|| count(&mine.1), || count(&theirs.1));
             for (i, c) in a.into_iter().chain(b) {
                 counts[i] = c;
             }

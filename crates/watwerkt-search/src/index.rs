@@ -100,6 +100,10 @@ const FIELD_BREAK: char = '\n';
 const BATCH: usize = 256;
 /// Threads analysing projects during a rebuild; tantivy's own indexing threads come on top.
 const ANALYSIS_THREADS: usize = 2;
+const INDEX_THREADS: usize = 2;
+/// Indexing memory of a rebuild, shared by the indexing threads (a segment is written when a
+/// thread's share is full; tantivy allocates it as it fills).
+const REBUILD_HEAP_BYTES: usize = 1 << 30;
 /// Fields whose snippets a hit shows, in this order.
 const SNIPPET_FIELDS: &[&str] = &["title", "teaser", "question", "outcome", "method"];
 /// The facets, by name.
@@ -730,9 +734,15 @@ impl SearchIndex {
         generation: u64,
         progress: &dyn Fn(u64),
     ) -> Result<(), SearchError> {
-        let mut writer: tantivy::IndexWriter =
-            self.index.writer(120_000_000).map_err(err(&self.dir))?;
-        let mut products = self.products.writer().map_err(err(&self.dir))?;
+        // Two indexing threads with room enough that a million projects make a handful of
+        // segments, and no merging while they write: merging rewrote the index several times
+        // over and took most of the build.
+        let mut writer: tantivy::IndexWriter = self
+            .index
+            .writer_with_num_threads(INDEX_THREADS, REBUILD_HEAP_BYTES)
+            .map_err(err(&self.dir))?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut products = self.products.writer(true).map_err(err(&self.dir))?;
         self.set_generation(None)?;
         writer.delete_all_documents().map_err(err(&self.dir))?;
         products.delete_all_documents().map_err(err(&self.dir))?;
@@ -750,7 +760,9 @@ impl SearchIndex {
                                 writer
                                     .add_document(self.document(&p, &mut cache))
                                     .map_err(err(&self.dir))?;
-                                self.products.put(&products, &p).map_err(err(&self.dir))?;
+                                self.products
+                                    .put(&products, &p, false)
+                                    .map_err(err(&self.dir))?;
                             }
                         }
                     })
@@ -798,7 +810,7 @@ impl SearchIndex {
     pub fn upsert(&self, projects: &[Project], generation: u64) -> Result<(), SearchError> {
         let mut writer: tantivy::IndexWriter =
             self.index.writer(50_000_000).map_err(err(&self.dir))?;
-        let mut products = self.products.writer().map_err(err(&self.dir))?;
+        let mut products = self.products.writer(false).map_err(err(&self.dir))?;
         self.set_generation(None)?;
         let mut cache = WordCache::default();
         for p in projects {
@@ -806,7 +818,9 @@ impl SearchIndex {
             writer
                 .add_document(self.document(p, &mut cache))
                 .map_err(err(&self.dir))?;
-            self.products.put(&products, p).map_err(err(&self.dir))?;
+            self.products
+                .put(&products, p, true)
+                .map_err(err(&self.dir))?;
         }
         writer.commit().map_err(err(&self.dir))?;
         self.products
@@ -948,16 +962,20 @@ impl SearchIndex {
         plan: &mut ItemPlan,
     ) -> Result<(), SearchError> {
         let f = &self.fields;
-        let mut add = |stem: &str, weight: f32| {
+        let mut add = |stem: &str, weight: f32, score_parts: bool| {
             plan.terms.push((f.body, stem.to_owned()));
             plan.terms.push((f.parts, stem.to_owned()));
             plan.scored.push((f.body, stem.to_owned(), weight));
-            plan.scored
-                .push((f.parts, stem.to_owned(), PART_WEIGHT * weight));
+            if score_parts {
+                plan.scored
+                    .push((f.parts, stem.to_owned(), PART_WEIGHT * weight));
+            }
         };
-        add(stem, 1.0);
+        add(stem, 1.0, true);
+        // A synonym inside a compound matches but does not score: at 0.3 × 0.3 it hardly moves a
+        // ranking, and every common scored term slows the top-k search (block-max WAND).
         for syn in self.synonyms.expand(stem) {
-            add(syn, SYNONYM_WEIGHT);
+            add(syn, SYNONYM_WEIGHT, false);
         }
         let len = stem.chars().count();
         let distance = match len {
@@ -1172,43 +1190,28 @@ impl SearchIndex {
         let total = hits.count();
         let limit = req.limit.clamp(1, 100);
         let wanted = limit.saturating_add(req.offset);
-        let top: Vec<Ranked> = if req.offset as u64 >= total {
-            Vec::new()
-        } else if req.sort == Sort::Newest || scored.is_empty() {
-            Self::top_newest(&snap, &hits, total, wanted)
-        } else {
-            self.top_by_score(&snap, &scored, exact.as_deref(), &hits, wanted)?
-        };
-        let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
-        let marks: HashSet<String> = scored
-            .iter()
-            .filter(|(f, _, _)| *f == self.fields.body)
-            .map(|(_, t, _)| t.clone())
-            .collect();
-        let hit_list = self.hits(&snap, &marks, &top)?;
-        // Facets without a filter of their own share one count over the hits; a facet with a
-        // filter is counted over the hits without that filter.
-        let plain: Vec<&str> = FACETS
-            .iter()
-            .copied()
-            .filter(|f| !by_facet.contains_key(f))
-            .collect();
-        let mut facets = BTreeMap::new();
-        for (name, counts) in plain
-            .iter()
-            .zip(snap.facets.count(&plain, &hits, &snap.alive))
-        {
-            facets.insert((*name).to_owned(), sort_counts(name, counts));
-        }
-        for name in by_facet.keys() {
-            let mut docs = text.clone().unwrap_or_else(|| snap.alive.clone());
-            if let Some(f) = Self::filter_docs(&snap, &by_facet, Some(name)) {
-                docs.and_with(&f);
-            }
-            let counts = snap.facets.count(&[name], &docs, &snap.alive);
-            let counts = counts.into_iter().next().unwrap_or_default();
-            facets.insert((*name).to_owned(), sort_counts(name, counts));
-        }
+        // Ranking (with snippets) and facet counting need only the hits: on two cores they run
+        // side by side.
+        let (ranked, facets) = rayon::join(
+            || -> Result<Vec<Hit>, SearchError> {
+                let top: Vec<Ranked> = if req.offset as u64 >= total {
+                    Vec::new()
+                } else if req.sort == Sort::Newest || scored.is_empty() {
+                    Self::top_newest(&snap, &hits, total, wanted)
+                } else {
+                    self.top_by_score(&snap, &scored, exact.as_deref(), &hits, wanted)?
+                };
+                let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
+                let marks: HashSet<String> = scored
+                    .iter()
+                    .filter(|(f, _, _)| *f == self.fields.body)
+                    .map(|(_, t, _)| t.clone())
+                    .collect();
+                self.hits(&snap, &marks, &top)
+            },
+            || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits),
+        );
+        let hit_list = ranked?;
         // Said even when near spellings found something: the user should know what was searched.
         let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &parsed)?;
         if total == 0
@@ -1243,6 +1246,39 @@ impl SearchIndex {
             did_you_mean,
             products,
         })
+    }
+
+    /// Every facet's counts over `hits`: facets without a filter of their own share one count
+    /// over the hits; a facet with a filter is counted over the text matches with the other
+    /// facets' filters only (disjunctive facets).
+    fn facet_counts(
+        snap: &Snapshot,
+        by_facet: &BTreeMap<&str, Vec<String>>,
+        text: Option<&DocBits>,
+        hits: &DocBits,
+    ) -> BTreeMap<String, Vec<FacetCount>> {
+        let plain: Vec<&str> = FACETS
+            .iter()
+            .copied()
+            .filter(|f| !by_facet.contains_key(f))
+            .collect();
+        let mut facets = BTreeMap::new();
+        for (name, counts) in plain
+            .iter()
+            .zip(snap.facets.count(&plain, hits, &snap.alive))
+        {
+            facets.insert((*name).to_owned(), sort_counts(name, counts));
+        }
+        for name in by_facet.keys() {
+            let mut docs = text.cloned().unwrap_or_else(|| snap.alive.clone());
+            if let Some(f) = Self::filter_docs(snap, by_facet, Some(name)) {
+                docs.and_with(&f);
+            }
+            let counts = snap.facets.count(&[name], &docs, &snap.alive);
+            let counts = counts.into_iter().next().unwrap_or_default();
+            facets.insert((*name).to_owned(), sort_counts(name, counts));
+        }
+        facets
     }
 
     /// The live documents matching the text (`None` for no text) and the weighted terms that
@@ -1396,6 +1432,12 @@ impl SearchIndex {
                 top.offer(snap, hits, base + doc, score)
             })
             .map_err(err(&self.dir))?;
+        }
+        // Hits without a scored term (a synonym inside a compound) come last, newest first.
+        if top.heap.len() < k {
+            for r in Self::top_newest(snap, hits, hits.count(), k) {
+                top.offer(snap, hits, r.doc, 0.0);
+            }
         }
         Ok(top.heap.into_sorted_vec())
     }

@@ -121,13 +121,28 @@ impl ProductIndex {
         })
     }
 
-    pub(crate) fn writer(&self) -> tantivy::Result<IndexWriter> {
-        self.index.writer(15_000_000)
+    /// A writer for a few changes, or (`rebuild`) for writing every product anew: one thread
+    /// with room for a million projects' products, and no merging while it writes.
+    pub(crate) fn writer(&self, rebuild: bool) -> tantivy::Result<IndexWriter> {
+        if !rebuild {
+            return self.index.writer(15_000_000);
+        }
+        let writer = self.index.writer_with_num_threads(1, 200_000_000)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(writer)
     }
 
-    /// Replaces the products of `p` in `writer` (none if it has none).
-    pub(crate) fn put(&self, writer: &IndexWriter, p: &Project) -> tantivy::Result<()> {
-        writer.delete_term(Term::from_field_text(self.project, p.number.as_str()));
+    /// Writes the products of `p` (none if it has none), replacing those it had unless the index
+    /// was emptied (`replace` false: a rebuild, where a delete per project only costs time).
+    pub(crate) fn put(
+        &self,
+        writer: &IndexWriter,
+        p: &Project,
+        replace: bool,
+    ) -> tantivy::Result<()> {
+        if replace {
+            writer.delete_term(Term::from_field_text(self.project, p.number.as_str()));
+        }
         if p.products.is_empty() {
             return Ok(());
         }

@@ -290,3 +290,33 @@ fn similar_projects_and_the_vraagbaak_say_what_connects_them() {
     assert!(idx.vraagbaak("", 5).unwrap().is_empty());
     assert!(idx.vraagbaak("de het een", 5).unwrap().is_empty());
 }
+
+#[test]
+fn every_counted_hit_can_be_shown() {
+    let (_d, idx) = index();
+    // Words with synonyms that also occur inside compounds, common words, phrases, typos.
+    for q in [
+        "statushouders",
+        "vluchtelingen",
+        "schulden",
+        "werk",
+        "jongeren",
+        "armoede",
+        "gemeente",
+        "\"sociaal werk\"",
+        "re-integratie",
+        "schuldhulpverlenig",
+        "werkgevers -jongeren",
+    ] {
+        let r = idx
+            .search(&SearchRequest {
+                query: q.into(),
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r.hits.len() as u64, r.total.min(100), "{q}");
+        let mut seen = std::collections::HashSet::new();
+        assert!(r.hits.iter().all(|h| seen.insert(&h.project_number)), "{q}");
+    }
+}
