@@ -85,6 +85,13 @@ const FUZZY_MAX_TERMS: usize = 32;
 /// `TERM_CACHE_BYTES`): building it from postings costs about as much as the rest of a search.
 const CACHED_TERM_SHARE: u64 = 64;
 const TERM_CACHE_BYTES: usize = 96 << 20;
+/// Memory for common terms' per-document scores (4 MB a term at a million projects).
+const SCORE_CACHE_BYTES: usize = 384 << 20;
+/// Ranking adds up per-document score arrays instead of running WAND when the scored terms'
+/// postings add up to at least 1/`EXHAUSTIVE_SHARE` of the documents.
+const EXHAUSTIVE_SHARE: u64 = 8;
+/// Queries with more scored terms than this always rank by WAND (see `top_by_score`).
+const EXHAUSTIVE_MAX_TERMS: usize = 24;
 /// Positions between two fields in the phrase field, so a phrase does not span fields.
 const FIELD_GAP: usize = 100;
 /// The analysed terms of a document reach tantivy as text: terms separated by spaces, read by
@@ -366,11 +373,20 @@ struct Snapshot {
     /// Live documents, newest first.
     newest: Vec<u32>,
     term_cache: Mutex<TermCache>,
+    score_cache: Mutex<ScoreCache>,
 }
 
 #[derive(Default)]
 struct TermCache {
     map: HashMap<(Field, String), Arc<DocBits>>,
+    bytes: usize,
+}
+
+/// Every document's score for common terms (at boost 1, 0 where a term does not occur), for
+/// exhaustive ranking (see `top_by_score`), with the bytes held.
+#[derive(Default)]
+struct ScoreCache {
+    map: HashMap<(Field, String), Arc<Vec<f32>>>,
     bytes: usize,
 }
 
@@ -407,6 +423,7 @@ impl Snapshot {
             keys,
             newest,
             term_cache: Mutex::new(TermCache::default()),
+            score_cache: Mutex::new(ScoreCache::default()),
         })
     }
 
@@ -463,6 +480,64 @@ impl Snapshot {
         self.term_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Adds `weight` × each document's score for `term` to `scores`. Common terms' scores are
+    /// kept per document (4 bytes a document), so that adding them is one pass over an array.
+    fn add_term_scores(
+        &self,
+        field: Field,
+        term: &str,
+        weight: f32,
+        scores: &mut [f32],
+    ) -> tantivy::Result<()> {
+        let key = (field, term.to_owned());
+        let cache = || self.score_cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cached = cache().map.get(&key).cloned();
+        if let Some(all) = cached {
+            for (s, t) in scores.iter_mut().zip(all.iter()) {
+                *s += weight * t;
+            }
+            return Ok(());
+        }
+        let common = self.doc_freq(field, term)? * CACHED_TERM_SHARE >= u64::from(self.len);
+        let scorer_weight = TermQuery::new(
+            Term::from_field_text(field, term),
+            IndexRecordOption::WithFreqs,
+        )
+        .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+        let mut all = if common {
+            vec![0.0f32; self.len as usize]
+        } else {
+            Vec::new()
+        };
+        for (r, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
+            let mut scorer = scorer_weight.scorer(r, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                let g = (base + doc) as usize;
+                if common {
+                    all[g] = scorer.score();
+                } else {
+                    scores[g] += weight * scorer.score();
+                }
+                doc = scorer.advance();
+            }
+        }
+        if common {
+            for (s, t) in scores.iter_mut().zip(&all) {
+                *s += weight * t;
+            }
+            let bytes = all.len() * 4;
+            let mut cache = cache();
+            if cache.bytes + bytes > SCORE_CACHE_BYTES {
+                cache.map.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += bytes;
+            cache.map.insert(key, Arc::new(all));
+        }
+        Ok(())
+    }
+
     /// The documents of `candidates` in which `stems` occur as a phrase.
     fn phrase_docs(
         &self,
@@ -499,8 +574,6 @@ impl Snapshot {
 /// How one query item matches (any source) and scores (a sum of weighted terms).
 #[derive(Default)]
 struct ItemPlan {
-    /// The word as typed (its stem, or the joined form of a hyphenated word).
-    exact: Option<String>,
     terms: Vec<(Field, String)>,
     phrases: Vec<Vec<String>>,
     scored: Vec<(Field, String, f32)>,
@@ -510,7 +583,6 @@ struct ItemPlan {
 struct TextMatch {
     docs: Option<DocBits>,
     scored: Vec<(Field, String, f32)>,
-    exact: Option<Vec<String>>,
 }
 
 /// A Levenshtein automaton as tantivy's term dictionary walks it.
@@ -1034,7 +1106,6 @@ impl SearchIndex {
                 match stems.len() {
                     0 => return Ok(None),
                     1 => {
-                        plan.exact = Some(stems[0].clone());
                         self.plan_word(snap, &stems[0], &mut plan)?;
                     }
                     _ => phrase(&mut plan, stems),
@@ -1051,12 +1122,10 @@ impl SearchIndex {
                 match (words.as_slice(), joined) {
                     ([], _) => return Ok(None),
                     ([one], _) => {
-                        plan.exact = Some(one.clone());
                         self.plan_word(snap, one, &mut plan)?;
                     }
                     // "re-integratie": the joined form, or the pieces as a phrase.
                     (_, Some(j)) => {
-                        plan.exact = Some(j.term.clone());
                         self.plan_word(snap, &j.term, &mut plan)?;
                         phrase(&mut plan, words);
                     }
@@ -1177,11 +1246,7 @@ impl SearchIndex {
         let mut notice = (!parsed.unknown_fields.is_empty()).then(|| Notice::UnknownFields {
             fields: parsed.unknown_fields.clone(),
         });
-        let TextMatch {
-            docs: text,
-            scored,
-            exact,
-        } = self.match_text(&snap, &parsed, &mut notice)?;
+        let TextMatch { docs: text, scored } = self.match_text(&snap, &parsed, &mut notice)?;
         let filtered = Self::filter_docs(&snap, &by_facet, None);
         let mut hits = text.clone().unwrap_or_else(|| snap.alive.clone());
         if let Some(f) = &filtered {
@@ -1199,7 +1264,7 @@ impl SearchIndex {
                 } else if req.sort == Sort::Newest || scored.is_empty() {
                     Self::top_newest(&snap, &hits, total, wanted)
                 } else {
-                    self.top_by_score(&snap, &scored, exact.as_deref(), &hits, wanted)?
+                    self.top_by_score(&snap, &scored, &hits, wanted)?
                 };
                 let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
                 let marks: HashSet<String> = scored
@@ -1291,20 +1356,10 @@ impl SearchIndex {
     ) -> Result<TextMatch, SearchError> {
         let mut groups = Vec::new();
         let mut scored: Vec<(Field, String, f32)> = Vec::new();
-        // The typed words, when every group is one word: they seed the ranking (see
-        // `top_by_score`).
-        let mut exact: Option<Vec<String>> = Some(Vec::new());
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
-            if group.len() > 1 {
-                exact = None;
-            }
             for item in group {
                 if let Some(plan) = self.plan_item(snap, item)? {
-                    match (&mut exact, &plan.exact) {
-                        (Some(e), Some(word)) => e.push(word.clone()),
-                        _ => exact = None,
-                    }
                     let docs = self.item_docs(snap, &plan)?;
                     match &mut bits {
                         Some(b) => b.or_with(&docs),
@@ -1319,7 +1374,6 @@ impl SearchIndex {
             return Ok(TextMatch {
                 docs: None,
                 scored: Vec::new(),
-                exact: None,
             });
         }
         let mut excluded = Vec::new();
@@ -1335,7 +1389,6 @@ impl SearchIndex {
                 *notice = Some(Notice::Fallback);
             }
             docs = any;
-            exact = None;
         }
         // One term reached by two ways (a synonym that is also typed) counts once, at its best.
         scored.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)).then(b.2.total_cmp(&a.2)));
@@ -1343,103 +1396,102 @@ impl SearchIndex {
         Ok(TextMatch {
             docs: Some(docs),
             scored,
-            exact: exact.filter(|e| !e.is_empty()),
         })
     }
 
-    /// The best `k` of `hits` by BM25F score, ties to the newer project. The scoring query is a
-    /// flat sum of term queries, so tantivy runs block-max WAND over it; documents outside
-    /// `hits` are passed over without raising the threshold.
+    /// The best `k` of `hits` by BM25F score, ties to the newer project. The score is a flat sum
+    /// of weighted term scores.
     ///
-    /// WAND prunes only as well as its threshold: with many common terms (synonyms, compound
-    /// parts) it starts low and rises slowly. So when the query is plain words, the best `k`
-    /// documents by the typed words alone (one term each: a fast block-max WAND) are scored in
-    /// full first, and the full WAND starts at the worst of them. The result is exact either way.
+    /// Selective terms go to tantivy's block-max WAND. Common words rank flat (thousands of
+    /// projects have "werk" in the title, and its weight is low), so WAND finds few blocks to
+    /// skip and decodes and scores nearly every posting; then every document's score is added up
+    /// from per-term score arrays (cached for common terms) and the hits are scanned once.
     fn top_by_score(
         &self,
         snap: &Snapshot,
         scored: &[(Field, String, f32)],
-        exact: Option<&[String]>,
         hits: &DocBits,
         k: usize,
     ) -> Result<Vec<Ranked>, SearchError> {
-        let term = |field: Field, term: &str| {
-            TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            )
-        };
-        let clauses: Vec<(Occur, Box<dyn Query>)> = scored
-            .iter()
-            .map(|(field, t, w)| {
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term(*field, t)), *w)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        let enabled = EnableScoring::enabled_from_searcher(&snap.searcher);
-        let full = BooleanQuery::new(clauses)
-            .weight(enabled)
-            .map_err(err(&self.dir))?;
+        let mut postings = 0u64;
+        for (field, t, _) in scored {
+            postings += snap.doc_freq(*field, t).map_err(err(&self.dir))?;
+        }
+        if scored.len() <= EXHAUSTIVE_MAX_TERMS
+            && postings * EXHAUSTIVE_SHARE >= u64::from(snap.len)
+        {
+            self.top_exhaustive(snap, scored, hits, k)
+        } else {
+            self.top_wand(snap, scored, hits, k)
+        }
+    }
+
+    fn top_exhaustive(
+        &self,
+        snap: &Snapshot,
+        scored: &[(Field, String, f32)],
+        hits: &DocBits,
+        k: usize,
+    ) -> Result<Vec<Ranked>, SearchError> {
         let mut top = TopK::new(k);
-        if let Some(words) = exact {
-            let clauses: Vec<(Occur, Box<dyn Query>)> = words
-                .iter()
-                .map(|w| {
-                    (
-                        Occur::Must,
-                        Box::new(term(self.fields.body, w)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            let seed = BooleanQuery::new(clauses)
-                .weight(enabled)
-                .map_err(err(&self.dir))?;
-            let mut first = TopK::new(k);
-            for (r, &base) in snap.searcher.segment_readers().iter().zip(&snap.bases) {
-                seed.for_each_pruning(first.threshold(), r, &mut |doc, score| {
-                    first.offer(snap, hits, base + doc, score)
-                })
-                .map_err(err(&self.dir))?;
+        {
+            let mut scores = vec![0.0f32; snap.len as usize];
+            for (field, t, w) in scored {
+                snap.add_term_scores(*field, t, *w, &mut scores)
+                    .map_err(err(&self.dir))?;
             }
-            let mut docs: Vec<u32> = first.heap.iter().map(|r| r.doc).collect();
-            docs.sort_unstable();
-            for (seg, (r, &base)) in snap
-                .searcher
-                .segment_readers()
-                .iter()
-                .zip(&snap.bases)
-                .enumerate()
-            {
-                let mut scorer = full.scorer(r, 1.0).map_err(err(&self.dir))?;
-                for &g in docs
-                    .iter()
-                    .filter(|&&g| snap.address(g).segment_ord as usize == seg)
-                {
-                    let d = g - base;
-                    if scorer.doc() < d {
-                        scorer.seek(d);
-                    }
-                    if scorer.doc() == d {
-                        top.offer(snap, hits, g, scorer.score());
-                    }
+            let mut threshold = f32::MIN;
+            for doc in hits.iter() {
+                let score = scores[doc as usize];
+                if score > threshold && score > 0.0 {
+                    threshold = top.offer(snap, hits, doc, score);
                 }
             }
         }
+        Ok(self.fill(snap, hits, top, k))
+    }
+
+    fn top_wand(
+        &self,
+        snap: &Snapshot,
+        scored: &[(Field, String, f32)],
+        hits: &DocBits,
+        k: usize,
+    ) -> Result<Vec<Ranked>, SearchError> {
+        let mut top = TopK::new(k);
+        let clauses: Vec<(Occur, Box<dyn Query>)> = scored
+            .iter()
+            .map(|(field, t, w)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(*field, t),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), *w)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let full = BooleanQuery::new(clauses)
+            .weight(EnableScoring::enabled_from_searcher(&snap.searcher))
+            .map_err(err(&self.dir))?;
         for (r, &base) in snap.searcher.segment_readers().iter().zip(&snap.bases) {
             full.for_each_pruning(top.threshold(), r, &mut |doc, score| {
                 top.offer(snap, hits, base + doc, score)
             })
             .map_err(err(&self.dir))?;
         }
-        // Hits without a scored term (a synonym inside a compound) come last, newest first.
+        Ok(self.fill(snap, hits, top, k))
+    }
+
+    /// Hits without a scored term (a synonym inside a compound) come last, newest first.
+    fn fill(&self, snap: &Snapshot, hits: &DocBits, mut top: TopK, k: usize) -> Vec<Ranked> {
         if top.heap.len() < k {
             for r in Self::top_newest(snap, hits, hits.count(), k) {
                 top.offer(snap, hits, r.doc, 0.0);
             }
         }
-        Ok(top.heap.into_sorted_vec())
+        top.heap.into_sorted_vec()
     }
 
     /// The newest `k` of `hits`: from the precomputed order when hits are common, else by
@@ -1628,7 +1680,7 @@ impl SearchIndex {
         }
         hits.and_with(&snap.alive);
         // One more than asked, so the excluded project can be dropped.
-        let top = self.top_by_score(&snap, &scored, None, &hits, limit + 1)?;
+        let top = self.top_by_score(&snap, &scored, &hits, limit + 1)?;
         let marks: HashSet<String> = scored
             .iter()
             .filter(|(field, _, _)| *field == f.body)
@@ -1691,5 +1743,60 @@ fn normalise_filter(facet: &str, value: &str) -> String {
             .map_or_else(|| value.to_owned(), |t| t.name().to_owned()),
         "product_kind" => value.to_lowercase(),
         _ => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod test_common;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::test_common as common;
+
+    /// Both ways of ranking give the same top ten (scores summed in another order may differ in
+    /// the last bits), over synonyms, compound parts, near spellings, phrases and filters.
+    #[test]
+    fn exhaustive_ranking_equals_wand() {
+        let (_dir, idx) = common::seed_index();
+        let snap = idx.snapshot();
+        for q in [
+            "werk",
+            "schulden jongeren",
+            "statushouders werk",
+            "clienten psychische problemen",
+            "re-integratie",
+            "schuldhulpverlenig",
+            "\"psychische problemen\"",
+            "armoede OR bijstand",
+            "werkgevers -jongeren",
+            "thema:vergunninghouders werk",
+            "status:afgerond gemeente",
+        ] {
+            let parsed = parse(q);
+            let m = idx.match_text(&snap, &parsed, &mut None).unwrap();
+            let mut hits = m.docs.unwrap();
+            let filters: BTreeMap<&str, Vec<String>> = parsed
+                .filters
+                .iter()
+                .filter_map(|(k, v)| {
+                    let f = FACETS.iter().find(|f| **f == k.as_str())?;
+                    Some((*f, vec![normalise_filter(f, v)]))
+                })
+                .collect();
+            if let Some(f) = SearchIndex::filter_docs(&snap, &filters, None) {
+                hits.and_with(&f);
+            }
+            let a = idx.top_exhaustive(&snap, &m.scored, &hits, 10).unwrap();
+            let b = idx.top_wand(&snap, &m.scored, &hits, 10).unwrap();
+            assert!(!a.is_empty(), "{q}");
+            let docs = |r: &[Ranked]| r.iter().map(|x| x.doc).collect::<Vec<_>>();
+            assert_eq!(docs(&a), docs(&b), "{q}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!((x.score - y.score).abs() <= 1e-4 * x.score.abs(), "{q}");
+            }
+        }
     }
 }

@@ -3,6 +3,10 @@
 //! weights, snippets and disjunctive facet counts; products as items of their own, suggestions,
 //! "did you mean", similar projects and the vraagbaak. No HTTP in here.
 
+// Unit tests share the integration tests' seed index helper, which names the crate.
+#[cfg(test)]
+extern crate self as watwerkt_search;
+
 pub mod analysis;
 mod bits;
 mod facets;
