@@ -51,8 +51,12 @@ export async function newPage(browser, options = {}) {
     if (subresource(r.request()) && r.status() >= 400) page.problems.push(`${r.status()} for ${r.url()}`);
   });
   page.on('requestfailed', (r) => {
-    // A navigation cut short by the next one is not a fault of the site.
-    if (subresource(r)) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    // A navigation cut short by the next one is not a fault of the site, nor is a suggestion
+    // request the browser drops because the user submitted the form meanwhile.
+    const dropped = r.resourceType() === 'fetch' && r.failure()?.errorText === 'net::ERR_ABORTED';
+    if (subresource(r) && !dropped) {
+      page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    }
   });
   return page;
 }

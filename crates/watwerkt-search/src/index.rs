@@ -465,15 +465,19 @@ impl Snapshot {
         }
         let bits = Arc::new(bits);
         if n * CACHED_TERM_SHARE >= u64::from(self.len) {
-            let mut cache = self.lock_cache();
-            if cache.bytes + bits.bytes() > TERM_CACHE_BYTES {
-                cache.map.clear();
-                cache.bytes = 0;
-            }
-            cache.bytes += bits.bytes();
-            cache.map.insert(key, bits.clone());
+            self.cache_bits(key, &bits);
         }
         Ok(bits)
+    }
+
+    fn cache_bits(&self, key: (Field, String), bits: &Arc<DocBits>) {
+        let mut cache = self.lock_cache();
+        if cache.bytes + bits.bytes() > TERM_CACHE_BYTES {
+            cache.map.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += bits.bytes();
+        cache.map.insert(key, bits.clone());
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, TermCache> {
@@ -538,13 +542,29 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The documents of `candidates` in which `stems` occur as a phrase.
+    /// The documents in which `stems` occur as a phrase in `field` (deleted ones included). Only
+    /// documents with every word (in `word_field`) are checked for the phrase itself, a position check
+    /// each; like a word's documents, the result is cached when the phrase is common.
     fn phrase_docs(
         &self,
         field: Field,
+        word_field: Field,
         stems: &[String],
-        candidates: &DocBits,
-    ) -> tantivy::Result<DocBits> {
+    ) -> tantivy::Result<Arc<DocBits>> {
+        // NUL joins no words of a text, so the key cannot equal a term's.
+        let key = (field, stems.join("\0"));
+        if let Some(b) = self.lock_cache().map.get(&key) {
+            return Ok(b.clone());
+        }
+        let mut candidates = DocBits::empty(self.len);
+        for (i, stem) in stems.iter().enumerate() {
+            let docs = self.term_docs(word_field, stem)?;
+            if i == 0 {
+                candidates.or_with(&docs);
+            } else {
+                candidates.and_with(&docs);
+            }
+        }
         let q = PhraseQuery::new(
             stems
                 .iter()
@@ -566,6 +586,10 @@ impl Snapshot {
                     bits.insert(g);
                 }
             }
+        }
+        let bits = Arc::new(bits);
+        if candidates.count() * CACHED_TERM_SHARE >= u64::from(self.len) {
+            self.cache_bits(key, &bits);
         }
         Ok(bits)
     }
@@ -1143,20 +1167,9 @@ impl SearchIndex {
             bits.or_with(&*snap.term_docs(*field, term).map_err(err(&self.dir))?);
         }
         for stems in &plan.phrases {
-            // Only documents with every word of the phrase, and not found already, are checked
-            // for the phrase itself (a position check per document).
-            let mut candidates = snap.alive.clone();
-            for stem in stems {
-                candidates.and_with(
-                    &*snap
-                        .term_docs(self.fields.body, stem)
-                        .map_err(err(&self.dir))?,
-                );
-            }
-            candidates.and_not_with(&bits);
             bits.or_with(
-                &snap
-                    .phrase_docs(self.fields.words, stems, &candidates)
+                &*snap
+                    .phrase_docs(self.fields.words, self.fields.body, stems)
                     .map_err(err(&self.dir))?,
             );
         }
