@@ -390,6 +390,12 @@ struct ScoreCache {
     bytes: usize,
 }
 
+/// One term's scores: per document, or (document, score) pairs in document order.
+enum TermScores {
+    Dense(Arc<Vec<f32>>),
+    Sparse(Vec<(u32, f32)>),
+}
+
 impl Snapshot {
     fn load(searcher: Searcher, start_key: Field) -> tantivy::Result<Snapshot> {
         let mut bases = Vec::new();
@@ -484,62 +490,57 @@ impl Snapshot {
         self.term_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds `weight` × each document's score for `term` to `scores`. Common terms' scores are
-    /// kept per document (4 bytes a document), so that adding them is one pass over an array.
-    fn add_term_scores(
+    /// Every document's score for `term` (at boost 1). The scores of a term in at least
+    /// `dense_min_docs` documents are kept as one array over all documents (4 bytes a document);
+    /// a rarer term's are read from its postings.
+    fn term_scores(
         &self,
         field: Field,
         term: &str,
-        weight: f32,
-        scores: &mut [f32],
-    ) -> tantivy::Result<()> {
+        dense_min_docs: u64,
+    ) -> tantivy::Result<TermScores> {
+        let common = self.doc_freq(field, term)? >= dense_min_docs;
         let key = (field, term.to_owned());
         let cache = || self.score_cache.lock().unwrap_or_else(|e| e.into_inner());
-        let cached = cache().map.get(&key).cloned();
-        if let Some(all) = cached {
-            for (s, t) in scores.iter_mut().zip(all.iter()) {
-                *s += weight * t;
-            }
-            return Ok(());
+        if common && let Some(all) = cache().map.get(&key) {
+            return Ok(TermScores::Dense(all.clone()));
         }
-        let common = self.doc_freq(field, term)? * CACHED_TERM_SHARE >= u64::from(self.len);
-        let scorer_weight = TermQuery::new(
+        let weight = TermQuery::new(
             Term::from_field_text(field, term),
             IndexRecordOption::WithFreqs,
         )
         .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
-        let mut all = if common {
+        let mut dense = if common {
             vec![0.0f32; self.len as usize]
         } else {
             Vec::new()
         };
+        let mut sparse = Vec::new();
         for (r, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
-            let mut scorer = scorer_weight.scorer(r, 1.0)?;
+            let mut scorer = weight.scorer(r, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                let g = (base + doc) as usize;
                 if common {
-                    all[g] = scorer.score();
+                    dense[(base + doc) as usize] = scorer.score();
                 } else {
-                    scores[g] += weight * scorer.score();
+                    sparse.push((base + doc, scorer.score()));
                 }
                 doc = scorer.advance();
             }
         }
-        if common {
-            for (s, t) in scores.iter_mut().zip(&all) {
-                *s += weight * t;
-            }
-            let bytes = all.len() * 4;
-            let mut cache = cache();
-            if cache.bytes + bytes > SCORE_CACHE_BYTES {
-                cache.map.clear();
-                cache.bytes = 0;
-            }
-            cache.bytes += bytes;
-            cache.map.insert(key, Arc::new(all));
+        if !common {
+            return Ok(TermScores::Sparse(sparse));
         }
-        Ok(())
+        let dense = Arc::new(dense);
+        let bytes = dense.len() * 4;
+        let mut cache = cache();
+        if cache.bytes + bytes > SCORE_CACHE_BYTES {
+            cache.map.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += bytes;
+        cache.map.insert(key, dense.clone());
+        Ok(TermScores::Dense(dense))
     }
 
     /// The documents in which `stems` occur as a phrase in `field` (deleted ones included). Only
@@ -1433,29 +1434,56 @@ impl SearchIndex {
         if scored.len() <= EXHAUSTIVE_MAX_TERMS
             && postings * EXHAUSTIVE_SHARE >= u64::from(snap.len)
         {
-            self.top_exhaustive(snap, scored, hits, k)
+            let dense_min_docs = u64::from(snap.len).div_ceil(CACHED_TERM_SHARE);
+            self.top_exhaustive(snap, scored, hits, k, dense_min_docs)
         } else {
             self.top_wand(snap, scored, hits, k)
         }
     }
 
+    /// Exhaustive ranking; terms in at least `dense_min_docs` documents are scored from arrays.
     fn top_exhaustive(
         &self,
         snap: &Snapshot,
         scored: &[(Field, String, f32)],
         hits: &DocBits,
         k: usize,
+        dense_min_docs: u64,
     ) -> Result<Vec<Ranked>, SearchError> {
         let mut top = TopK::new(k);
-        {
-            let mut scores = vec![0.0f32; snap.len as usize];
-            for (field, t, w) in scored {
-                snap.add_term_scores(*field, t, *w, &mut scores)
-                    .map_err(err(&self.dir))?;
+        let mut dense = Vec::new();
+        let mut sparse: Vec<(u32, f32)> = Vec::new();
+        for (field, t, w) in scored {
+            match snap
+                .term_scores(*field, t, dense_min_docs)
+                .map_err(err(&self.dir))?
+            {
+                TermScores::Dense(all) => dense.push((*w, all)),
+                TermScores::Sparse(pairs) => {
+                    sparse.extend(pairs.into_iter().map(|(d, s)| (d, w * s)));
+                }
             }
-            let mut threshold = f32::MIN;
-            for doc in hits.iter() {
-                let score = scores[doc as usize];
+        }
+        let dense_score =
+            |doc: u32| -> f32 { dense.iter().map(|(w, a)| w * a[doc as usize]).sum() };
+        // Hits with a rare term first (their rare part added), then the others from the arrays
+        // alone: no lookup per hit.
+        sparse.sort_unstable_by_key(|&(d, _)| d);
+        let mut with_rare = DocBits::empty(snap.len);
+        let mut threshold = f32::MIN;
+        for run in sparse.chunk_by(|a, b| a.0 == b.0) {
+            let doc = run[0].0;
+            if hits.contains(doc) {
+                with_rare.insert(doc);
+                let score = dense_score(doc) + run.iter().map(|(_, s)| s).sum::<f32>();
+                if score > threshold {
+                    threshold = top.offer(snap, hits, doc, score);
+                }
+            }
+        }
+        if !dense.is_empty() {
+            for doc in with_rare.iter_missing(hits) {
+                let score = dense_score(doc);
                 if score > threshold && score > 0.0 {
                     threshold = top.offer(snap, hits, doc, score);
                 }
@@ -1802,13 +1830,18 @@ mod tests {
             if let Some(f) = SearchIndex::filter_docs(&snap, &filters, None) {
                 hits.and_with(&f);
             }
-            let a = idx.top_exhaustive(&snap, &m.scored, &hits, 10).unwrap();
-            let b = idx.top_wand(&snap, &m.scored, &hits, 10).unwrap();
-            assert!(!a.is_empty(), "{q}");
+            let wand = idx.top_wand(&snap, &m.scored, &hits, 10).unwrap();
+            assert!(!wand.is_empty(), "{q}");
             let docs = |r: &[Ranked]| r.iter().map(|x| x.doc).collect::<Vec<_>>();
-            assert_eq!(docs(&a), docs(&b), "{q}");
-            for (x, y) in a.iter().zip(&b) {
-                assert!((x.score - y.score).abs() <= 1e-4 * x.score.abs(), "{q}");
+            // Every term from arrays, every term from postings, and a mix.
+            for dense_min_docs in [0, 3, u64::MAX] {
+                let ex = idx
+                    .top_exhaustive(&snap, &m.scored, &hits, 10, dense_min_docs)
+                    .unwrap();
+                assert_eq!(docs(&ex), docs(&wand), "{q} {dense_min_docs}");
+                for (x, y) in ex.iter().zip(&wand) {
+                    assert!((x.score - y.score).abs() <= 1e-4 * x.score.abs(), "{q}");
+                }
             }
         }
     }
