@@ -211,20 +211,22 @@ impl WordCache {
 
 /// Lower-cases and removes diacritics: "Cliënten" → "clienten", "coöperatieve" → "cooperatieve".
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            'ý' | 'ÿ' => 'y',
-            c => c,
-        })
-        .collect()
+    s.chars().flat_map(fold_char).collect()
+}
+
+/// One character lower-cased and folded (usually one character).
+pub(crate) fn fold_char(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|c| match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ý' | 'ÿ' => 'y',
+        c => c,
+    })
 }
 
 /// Words with their byte offsets: letters and digits, with inner hyphens and apostrophes kept.

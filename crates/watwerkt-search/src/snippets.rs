@@ -2,12 +2,13 @@
 //! matched words, every matched word in `<mark>` and everything else HTML-escaped.
 //!
 //! A word is marked when one of its terms (its stem, its joined form, its compound parts) is a
-//! term the query searched for. Only the ten or so shown hits get snippets, and only words that
-//! contain a searched term as a substring are analysed, so this costs little next to the search.
+//! term the query searched for. Only the shown hits get snippets. The searched terms are first
+//! looked for in the folded text as a whole, and only the words they occur in are analysed: on a
+//! search page without the page cache, testing every word of twenty hits was most of the cost.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::{Analyzer, WordCache, fold, words};
+use crate::analysis::{Analyzer, WordCache, fold, fold_char, words};
 
 /// Longest snippet, in bytes of the original text.
 const MAX_BYTES: usize = 220;
@@ -23,8 +24,17 @@ pub(crate) fn snippet(
     seen: &mut Seen,
     text: &str,
 ) -> Option<String> {
+    let found = occurrences(marks, text);
+    if found.is_empty() {
+        return None;
+    }
+    let mut next = found.iter().copied().peekable();
     let marked: Vec<(usize, usize)> = words(text)
-        .filter(|(_, _, w)| {
+        .filter(|(start, end, w)| {
+            while next.next_if(|&at| at < *start).is_some() {}
+            if next.peek().is_none_or(|&at| at >= *end) {
+                return false;
+            }
             if let Some(m) = seen.get(*w) {
                 return *m;
             }
@@ -53,6 +63,36 @@ pub(crate) fn snippet(
     }
     escape_into(&mut html, &text[at..to]);
     Some(html.trim().to_owned())
+}
+
+/// Where in `text` (byte offsets, ascending) a searched term occurs in the folded text, with
+/// hyphens and apostrophes left out as `matches` leaves them out of a word. Every word that
+/// `matches` can accept holds one of these offsets.
+fn occurrences(marks: &HashSet<String>, text: &str) -> Vec<usize> {
+    let mut folded = String::with_capacity(text.len());
+    // The original offset of every byte of `folded`.
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if matches!(c, '-' | '\'' | '’') {
+            continue;
+        }
+        for f in fold_char(c) {
+            folded.push(f);
+            origin.resize(folded.len(), i);
+        }
+    }
+    let mut out = Vec::new();
+    for m in marks.iter().filter(|m| !m.is_empty()) {
+        // Overlapping occurrences too: the next may start inside this one, in the next word.
+        let mut from = 0;
+        while let Some(at) = folded[from..].find(m.as_str()) {
+            out.push(origin[from + at]);
+            from += at + folded[from + at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether a written word matches: a cheap substring test first, then the full analysis.
@@ -148,6 +188,26 @@ mod tests {
                 "niets hier"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn folded_and_hyphenated_words_are_found_in_the_whole_text() {
+        let a = Analyzer::new(["integratie"]);
+        let marks: HashSet<String> = [a.stem("clienten"), a.stem("reintegratie")]
+            .into_iter()
+            .collect();
+        let s = snippet(
+            &a,
+            &mut WordCache::default(),
+            &marks,
+            &mut Seen::new(),
+            "Ëën CLIËNTEN van de re-integratie, niet integreren.",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "Ëën <mark>CLIËNTEN</mark> van de <mark>re-integratie</mark>, niet integreren."
         );
     }
 
