@@ -72,13 +72,23 @@ fn occurrences(marks: &HashSet<String>, text: &str) -> Vec<usize> {
     let mut folded = String::with_capacity(text.len());
     // The original offset of every byte of `folded`.
     let mut origin: Vec<usize> = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        if matches!(c, '-' | '\'' | '’') {
-            continue;
+    if text.is_ascii() {
+        // Most fields: folding is lower-casing, byte for byte.
+        for (i, b) in text.bytes().enumerate() {
+            if !matches!(b, b'-' | b'\'') {
+                folded.push(char::from(b.to_ascii_lowercase()));
+                origin.push(i);
+            }
         }
-        for f in fold_char(c) {
-            folded.push(f);
-            origin.resize(folded.len(), i);
+    } else {
+        for (i, c) in text.char_indices() {
+            if matches!(c, '-' | '\'' | '’') {
+                continue;
+            }
+            for f in fold_char(c) {
+                folded.push(f);
+                origin.resize(folded.len(), i);
+            }
         }
     }
     let mut out = Vec::new();
@@ -208,6 +218,24 @@ mod tests {
         assert_eq!(
             s,
             "Ëën <mark>CLIËNTEN</mark> van de <mark>re-integratie</mark>, niet integreren."
+        );
+    }
+
+    #[test]
+    fn plain_ascii_text_is_folded_too() {
+        let a = Analyzer::new(["integratie"]);
+        let marks: HashSet<String> = [a.stem("reintegratie")].into_iter().collect();
+        let s = snippet(
+            &a,
+            &mut WordCache::default(),
+            &marks,
+            &mut Seen::new(),
+            "Over RE-INTEGRATIE en 'reintegratie'.",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "Over <mark>RE-INTEGRATIE</mark> en &#39;<mark>reintegratie</mark>&#39;."
         );
     }
 
