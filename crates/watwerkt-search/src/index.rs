@@ -490,16 +490,9 @@ impl Snapshot {
         self.term_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Every document's score for `term` (at boost 1). The scores of a term in at least
-    /// `dense_min_docs` documents are kept as one array over all documents (4 bytes a document);
-    /// a rarer term's are read from its postings.
-    fn term_scores(
-        &self,
-        field: Field,
-        term: &str,
-        dense_min_docs: u64,
-    ) -> tantivy::Result<TermScores> {
-        let common = self.doc_freq(field, term)? >= dense_min_docs;
+    /// Every document's score for `term` (at boost 1). A `common` term's scores are kept as one
+    /// array over all documents (4 bytes a document); a rarer term's are read from its postings.
+    fn term_scores(&self, field: Field, term: &str, common: bool) -> tantivy::Result<TermScores> {
         let key = (field, term.to_owned());
         let cache = || self.score_cache.lock().unwrap_or_else(|e| e.into_inner());
         if common && let Some(all) = cache().map.get(&key) {
@@ -1427,25 +1420,27 @@ impl SearchIndex {
         hits: &DocBits,
         k: usize,
     ) -> Result<Vec<Ranked>, SearchError> {
-        let mut postings = 0u64;
+        let mut dfs = Vec::with_capacity(scored.len());
         for (field, t, _) in scored {
-            postings += snap.doc_freq(*field, t).map_err(err(&self.dir))?;
+            dfs.push(snap.doc_freq(*field, t).map_err(err(&self.dir))?);
         }
         if scored.len() <= EXHAUSTIVE_MAX_TERMS
-            && postings * EXHAUSTIVE_SHARE >= u64::from(snap.len)
+            && dfs.iter().sum::<u64>() * EXHAUSTIVE_SHARE >= u64::from(snap.len)
         {
             let dense_min_docs = u64::from(snap.len).div_ceil(CACHED_TERM_SHARE);
-            self.top_exhaustive(snap, scored, hits, k, dense_min_docs)
+            self.top_exhaustive(snap, scored, &dfs, hits, k, dense_min_docs)
         } else {
             self.top_wand(snap, scored, hits, k)
         }
     }
 
-    /// Exhaustive ranking; terms in at least `dense_min_docs` documents are scored from arrays.
+    /// Exhaustive ranking; terms in at least `dense_min_docs` documents (`dfs`, per scored term)
+    /// are scored from arrays.
     fn top_exhaustive(
         &self,
         snap: &Snapshot,
         scored: &[(Field, String, f32)],
+        dfs: &[u64],
         hits: &DocBits,
         k: usize,
         dense_min_docs: u64,
@@ -1453,9 +1448,9 @@ impl SearchIndex {
         let mut top = TopK::new(k);
         let mut dense = Vec::new();
         let mut sparse: Vec<(u32, f32)> = Vec::new();
-        for (field, t, w) in scored {
+        for ((field, t, w), &df) in scored.iter().zip(dfs) {
             match snap
-                .term_scores(*field, t, dense_min_docs)
+                .term_scores(*field, t, df >= dense_min_docs)
                 .map_err(err(&self.dir))?
             {
                 TermScores::Dense(all) => dense.push((*w, all)),
@@ -1489,7 +1484,7 @@ impl SearchIndex {
                 }
             }
         }
-        Ok(self.fill(snap, hits, top, k))
+        Ok(Self::fill(snap, hits, top, k))
     }
 
     fn top_wand(
@@ -1522,11 +1517,11 @@ impl SearchIndex {
             })
             .map_err(err(&self.dir))?;
         }
-        Ok(self.fill(snap, hits, top, k))
+        Ok(Self::fill(snap, hits, top, k))
     }
 
     /// Hits without a scored term (a synonym inside a compound) come last, newest first.
-    fn fill(&self, snap: &Snapshot, hits: &DocBits, mut top: TopK, k: usize) -> Vec<Ranked> {
+    fn fill(snap: &Snapshot, hits: &DocBits, mut top: TopK, k: usize) -> Vec<Ranked> {
         if top.heap.len() < k {
             for r in Self::top_newest(snap, hits, hits.count(), k) {
                 top.offer(snap, hits, r.doc, 0.0);
@@ -1831,12 +1826,17 @@ mod tests {
                 hits.and_with(&f);
             }
             let wand = idx.top_wand(&snap, &m.scored, &hits, 10).unwrap();
+            let dfs: Vec<u64> = m
+                .scored
+                .iter()
+                .map(|(f, t, _)| snap.doc_freq(*f, t).unwrap())
+                .collect();
             assert!(!wand.is_empty(), "{q}");
             let docs = |r: &[Ranked]| r.iter().map(|x| x.doc).collect::<Vec<_>>();
             // Every term from arrays, every term from postings, and a mix.
             for dense_min_docs in [0, 3, u64::MAX] {
                 let ex = idx
-                    .top_exhaustive(&snap, &m.scored, &hits, 10, dense_min_docs)
+                    .top_exhaustive(&snap, &m.scored, &dfs, &hits, 10, dense_min_docs)
                     .unwrap();
                 assert_eq!(docs(&ex), docs(&wand), "{q} {dense_min_docs}");
                 for (x, y) in ex.iter().zip(&wand) {
