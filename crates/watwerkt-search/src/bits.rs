@@ -71,6 +71,11 @@ impl DocBits {
         ones(within.words.iter().zip(&self.words).map(|(w, s)| w & !s))
     }
 
+    /// The set as 64-bit words: document d is bit d % 64 of word d / 64.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// Memory held, for cache accounting.
     pub(crate) fn bytes(&self) -> usize {
         self.words.len() * 8

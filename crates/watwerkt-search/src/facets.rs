@@ -3,8 +3,11 @@
 //! Every facet value keeps its documents (a bitset when it is common, a sorted list when rare),
 //! which makes filters free, and every document keeps its value ids, which makes counting a small
 //! hit set cheap. A count takes the cheaper of two ways, estimated per facet: popcount the hit set
-//! against each value's documents, or walk the hits (or, when most documents hit, the documents
-//! that do not, subtracting from the precomputed totals) and add up their value ids.
+//! against each value's documents, or walk documents and add up their value ids. The documents
+//! walked are the hits themselves, or the documents of a known superset that are not hits,
+//! subtracted from the superset's counts: all live documents (their totals), or a word's
+//! documents whose counts were kept from an earlier search (see [`Known`]). A search for "werk"
+//! and one for "werk" with a rare second word then walk only what the second word removes.
 
 use std::collections::HashMap;
 
@@ -42,6 +45,38 @@ pub(crate) struct Facet {
 }
 
 impl Facet {
+    /// A facet of `values` where document d has the value ids `ids[starts[d]..starts[d + 1]]`.
+    fn new(values: Vec<String>, starts: Vec<u32>, ids: Vec<u32>, len: u32) -> Self {
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); values.len()];
+        for doc in 0..len {
+            for &id in &ids[starts[doc as usize] as usize..starts[doc as usize + 1] as usize] {
+                lists[id as usize].push(doc);
+            }
+        }
+        let totals = lists.iter().map(|l| l.len() as u64).collect();
+        let docs = lists
+            .into_iter()
+            .map(|list| {
+                if list.len() as u64 * BITSET_SHARE >= u64::from(len) {
+                    let mut b = DocBits::empty(len);
+                    for d in list {
+                        b.insert(d);
+                    }
+                    ValueDocs::Bits(b)
+                } else {
+                    ValueDocs::List(list)
+                }
+            })
+            .collect();
+        Facet {
+            values,
+            docs,
+            totals,
+            starts,
+            ids,
+        }
+    }
+
     /// Live documents with value `value`, or `None` if no document has it.
     pub(crate) fn value_docs(&self, value: &str, len: u32) -> Option<DocBits> {
         let i = self.values.iter().position(|v| v == value)?;
@@ -98,6 +133,21 @@ impl Facet {
     }
 }
 
+/// A set of live documents whose counts are known: a superset of later hit sets to count from.
+pub(crate) struct Known {
+    docs: DocBits,
+    size: u64,
+    /// Counts per facet, in the tables' order.
+    counts: Vec<Vec<u64>>,
+}
+
+impl Known {
+    /// Memory held, for cache accounting.
+    pub(crate) fn bytes(&self) -> usize {
+        self.docs.bytes() + self.counts.iter().map(|c| c.len() * 8).sum::<usize>()
+    }
+}
+
 /// All facets of one searcher.
 pub(crate) struct FacetTables {
     facets: Vec<(&'static str, Facet)>,
@@ -145,37 +195,7 @@ impl FacetTables {
                     starts.push(ids.len() as u32);
                 }
             }
-            let mut lists: Vec<Vec<u32>> = vec![Vec::new(); values.len()];
-            for doc in 0..len {
-                for &id in &ids[starts[doc as usize] as usize..starts[doc as usize + 1] as usize] {
-                    lists[id as usize].push(doc);
-                }
-            }
-            let totals = lists.iter().map(|l| l.len() as u64).collect();
-            let docs = lists
-                .into_iter()
-                .map(|list| {
-                    if list.len() as u64 * BITSET_SHARE >= u64::from(len) {
-                        let mut b = DocBits::empty(len);
-                        for d in list {
-                            b.insert(d);
-                        }
-                        ValueDocs::Bits(b)
-                    } else {
-                        ValueDocs::List(list)
-                    }
-                })
-                .collect();
-            facets.push((
-                name,
-                Facet {
-                    values,
-                    docs,
-                    totals,
-                    starts,
-                    ids,
-                },
-            ));
+            facets.push((name, Facet::new(values, starts, ids, len)));
         }
         Ok(Self { facets })
     }
@@ -184,36 +204,84 @@ impl FacetTables {
         self.facets.iter().find(|(n, _)| *n == name).map(|(_, f)| f)
     }
 
-    /// Counts of the facets `names` over `hits` (a subset of `alive`), as (value, count) with
-    /// count > 0. Facets that are cheaper to count by walking documents share one walk.
+    /// The counts of every facet over `docs` (live documents), kept to count later hit sets
+    /// within `docs` from (see [`FacetTables::count`]).
+    pub(crate) fn known(&self, docs: DocBits, alive: &DocBits, known: &[&Known]) -> Known {
+        let names: Vec<&str> = self.facets.iter().map(|(n, _)| *n).collect();
+        let counts = self.count_raw(&names, &docs, alive, known);
+        Known {
+            size: docs.count(),
+            docs,
+            counts,
+        }
+    }
+
+    /// Counts of the facets `names` over `hits` (a subset of `alive` and of every set in
+    /// `known`), as (value, count) with count > 0.
     pub(crate) fn count(
         &self,
         names: &[&str],
         hits: &DocBits,
         alive: &DocBits,
+        known: &[&Known],
     ) -> Vec<Vec<(String, u64)>> {
-        let h = hits.count();
-        let live = alive.count();
-        let complement = h * 2 > live;
-        let walked = if complement { live - h } else { h };
-        let words = (alive.bytes() / 8) as u64;
-        let chosen: Vec<(&Facet, bool)> = names
+        names
             .iter()
             .filter_map(|n| self.get(n))
-            .map(|f| {
+            .zip(self.count_raw(names, hits, alive, known))
+            .map(|(f, c)| {
+                f.values
+                    .iter()
+                    .zip(c)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(v, n)| (v.clone(), n))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Counts per value of the facets `names` (those the tables have). Facets that are cheaper
+    /// to count by walking documents share one walk: of the hits, or of the smallest known
+    /// superset's documents that are not hits.
+    fn count_raw(
+        &self,
+        names: &[&str],
+        hits: &DocBits,
+        alive: &DocBits,
+        known: &[&Known],
+    ) -> Vec<Vec<u64>> {
+        let h = hits.count();
+        let live = alive.count();
+        // The superset with the fewest documents beside the hits; `None`: walk the hits.
+        let mut base: Option<(&DocBits, Option<&Known>)> = None;
+        let mut walked = h;
+        if live - h < walked {
+            (base, walked) = (Some((alive, None)), live - h);
+        }
+        for k in known {
+            if k.size >= h && k.size - h < walked {
+                (base, walked) = (Some((&k.docs, Some(*k))), k.size - h);
+            }
+        }
+        let words = (alive.bytes() / 8) as u64;
+        let chosen: Vec<(usize, &Facet, bool)> = names
+            .iter()
+            .filter_map(|n| self.facets.iter().position(|(name, _)| name == n))
+            .map(|i| (i, &self.facets[i].1))
+            .map(|(i, f)| {
                 let (by_values, by_walk) = f.costs(words, walked);
-                (f, by_walk < by_values)
+                (i, f, by_walk < by_values)
             })
             .collect();
         let mut counts: Vec<Vec<u64>> = chosen
             .iter()
-            .map(|(f, _)| vec![0; f.values.len()])
+            .map(|(_, f, _)| vec![0; f.values.len()])
             .collect();
         // Popcounts of many values take milliseconds at a million documents: above a bound they
         // are split in two (greedily, largest facet first), for the other core when it is free.
         let mut by_values: Vec<(u64, usize)> = (0..chosen.len())
-            .filter(|&i| !chosen[i].1)
-            .map(|i| (chosen[i].0.costs(words, walked).0, i))
+            .filter(|&i| !chosen[i].2)
+            .map(|i| (chosen[i].1.costs(words, walked).0, i))
             .collect();
         by_values.sort_unstable_by(|a, b| b.cmp(a));
         let work: u64 = by_values.iter().map(|(c, _)| c).sum();
@@ -230,7 +298,7 @@ impl FacetTables {
             }
             let count = |part: &[usize]| -> Vec<(usize, Vec<u64>)> {
                 part.iter()
-                    .map(|&i| (i, chosen[i].0.count_by_values(hits)))
+                    .map(|&i| (i, chosen[i].1.count_by_values(hits)))
                     .collect()
             };
             let (a, b) = rayon::join(|| count(&mine.1), || count(&theirs.1));
@@ -239,40 +307,138 @@ impl FacetTables {
             }
         } else {
             for (_, i) in by_values {
-                counts[i] = chosen[i].0.count_by_values(hits);
+                counts[i] = chosen[i].1.count_by_values(hits);
             }
         }
-        let walkers: Vec<usize> = (0..chosen.len()).filter(|&i| chosen[i].1).collect();
+        let walkers: Vec<usize> = (0..chosen.len()).filter(|&i| chosen[i].2).collect();
         if !walkers.is_empty() {
             let mut add = |doc: u32| {
                 for &i in &walkers {
-                    chosen[i].0.add_doc(&mut counts[i], doc);
+                    chosen[i].1.add_doc(&mut counts[i], doc);
                 }
             };
-            if complement {
-                hits.iter_missing(alive).for_each(&mut add);
-            } else {
-                hits.iter().for_each(&mut add);
+            match base {
+                None => hits.iter().for_each(&mut add),
+                Some((superset, _)) => hits.iter_missing(superset).for_each(&mut add),
             }
-            if complement {
+            if let Some((_, known)) = base {
                 for &i in &walkers {
-                    for (c, t) in counts[i].iter_mut().zip(&chosen[i].0.totals) {
+                    let (table, facet) = (chosen[i].0, chosen[i].1);
+                    let totals = known.map_or(&facet.totals, |k| &k.counts[table]);
+                    for (c, t) in counts[i].iter_mut().zip(totals) {
                         *c = t - *c;
                     }
                 }
             }
         }
-        chosen
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic pseudo-random sequence (no dependency for a test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, below: u32) -> u32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % u64::from(below)) as u32
+        }
+    }
+
+    /// Two facets over the `alive` documents of `len` (deleted ones have no values, as when
+    /// loaded): one value each of 5, and 0–3 of 40 (some rare).
+    fn tables(len: u32, alive: &DocBits, rng: &mut Lcg) -> FacetTables {
+        let facet = |values: u32, per_doc: &mut dyn FnMut() -> Vec<u32>| {
+            let (mut starts, mut ids) = (vec![0u32], Vec::new());
+            for d in 0..len {
+                let mut mine = per_doc();
+                if !alive.contains(d) {
+                    mine.clear();
+                }
+                mine.sort_unstable();
+                mine.dedup();
+                ids.extend(mine);
+                starts.push(ids.len() as u32);
+            }
+            let names = (0..values).map(|v| format!("v{v}")).collect();
+            Facet::new(names, starts, ids, len)
+        };
+        let mut r1 = Lcg(rng.next(1000).into());
+        let mut r2 = Lcg(rng.next(1000).into());
+        let single = facet(5, &mut || vec![r1.next(5)]);
+        let multi = facet(40, &mut || {
+            let n = r2.next(4);
+            (0..n).map(|_| r2.next(40).min(r2.next(40))).collect()
+        });
+        FacetTables {
+            facets: vec![("single", single), ("multi", multi)],
+        }
+    }
+
+    fn naive(t: &FacetTables, hits: &DocBits) -> Vec<Vec<u64>> {
+        t.facets
             .iter()
-            .zip(counts)
-            .map(|((f, _), c)| {
-                f.values
-                    .iter()
-                    .zip(c)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(v, n)| (v.clone(), n))
-                    .collect()
+            .map(|(_, f)| {
+                let mut c = vec![0; f.values.len()];
+                for d in hits.iter() {
+                    f.add_doc(&mut c, d);
+                }
+                c
             })
             .collect()
+    }
+
+    fn random_subset(of: &DocBits, len: u32, keep_in: u32, rng: &mut Lcg) -> DocBits {
+        let mut b = DocBits::empty(len);
+        for d in of.iter() {
+            if rng.next(keep_in) != 0 {
+                b.insert(d);
+            }
+        }
+        b
+    }
+
+    /// Counting from a known superset (walking what is not a hit and subtracting), from all
+    /// live documents, from the hits, or by popcounts gives the same counts.
+    #[test]
+    fn counts_agree_whichever_way_they_are_taken() {
+        let mut rng = Lcg(7);
+        let len = 20_000;
+        let mut alive = DocBits::empty(len);
+        for d in 0..len {
+            if rng.next(50) != 0 {
+                alive.insert(d);
+            }
+        }
+        let t = tables(len, &alive, &mut rng);
+        let names = ["single", "multi"];
+        // A word's documents, and hit sets inside it: nearly all of it, half, a few.
+        let word = random_subset(&alive, len, 3, &mut rng);
+        let known = t.known(word.clone(), &alive, &[]);
+        assert_eq!(known.counts, naive(&t, &word));
+        for keep_in in [1000, 2, 1] {
+            let hits = if keep_in == 1 {
+                DocBits::empty(len)
+            } else {
+                random_subset(&word, len, keep_in, &mut rng)
+            };
+            let want = naive(&t, &hits);
+            assert_eq!(t.count_raw(&names, &hits, &alive, &[&known]), want);
+            assert_eq!(t.count_raw(&names, &hits, &alive, &[]), want);
+        }
+        // Nearly every live document: counted from the totals.
+        let most = random_subset(&alive, len, 500, &mut rng);
+        assert_eq!(t.count_raw(&names, &most, &alive, &[]), naive(&t, &most));
+        // One facet alone, in the order asked.
+        assert_eq!(
+            t.count_raw(&["multi"], &word, &alive, &[&known]),
+            vec![naive(&t, &word)[1].clone()]
+        );
     }
 }

@@ -38,7 +38,7 @@ use watwerkt_domain::{Project, ProjectNumber};
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::bits::DocBits;
-use crate::facets::FacetTables;
+use crate::facets::{FacetTables, Known};
 use crate::products::{ProductHit, ProductIndex};
 use crate::query::{Item, ParsedQuery, parse};
 use crate::similar::Like;
@@ -87,6 +87,9 @@ const CACHED_TERM_SHARE: u64 = 64;
 const TERM_CACHE_BYTES: usize = 96 << 20;
 /// Memory for common terms' per-document scores (4 MB a term at a million projects).
 const SCORE_CACHE_BYTES: usize = 384 << 20;
+/// Memory for the facet counts of common words' documents (about 130 KB a word at a million
+/// projects), counted once and kept as supersets to count later hit sets from.
+const KNOWN_CACHE_BYTES: usize = 64 << 20;
 /// Ranking adds up per-document score arrays instead of running WAND when the scored terms'
 /// postings add up to at least 1/`EXHAUSTIVE_SHARE` of the documents.
 const EXHAUSTIVE_SHARE: u64 = 8;
@@ -374,6 +377,14 @@ struct Snapshot {
     newest: Vec<u32>,
     term_cache: Mutex<TermCache>,
     score_cache: Mutex<ScoreCache>,
+    known_cache: Mutex<KnownCache>,
+}
+
+/// Facet counts of words' documents, by the key of what the word matches.
+#[derive(Default)]
+struct KnownCache {
+    map: HashMap<String, Arc<Known>>,
+    bytes: usize,
 }
 
 #[derive(Default)]
@@ -430,6 +441,7 @@ impl Snapshot {
             newest,
             term_cache: Mutex::new(TermCache::default()),
             score_cache: Mutex::new(ScoreCache::default()),
+            known_cache: Mutex::new(KnownCache::default()),
         })
     }
 
@@ -484,6 +496,21 @@ impl Snapshot {
         }
         cache.bytes += bits.bytes();
         cache.map.insert(key, bits.clone());
+    }
+
+    fn known(&self, key: &str) -> Option<Arc<Known>> {
+        let cache = self.known_cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.map.get(key).cloned()
+    }
+
+    fn keep_known(&self, key: &str, known: Arc<Known>) {
+        let mut cache = self.known_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.bytes + known.bytes() > KNOWN_CACHE_BYTES {
+            cache.map.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += known.bytes();
+        cache.map.insert(key.to_owned(), known);
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, TermCache> {
@@ -597,10 +624,26 @@ struct ItemPlan {
     scored: Vec<(Field, String, f32)>,
 }
 
+impl ItemPlan {
+    /// What the item matches, as strings that name it: two items match the same documents
+    /// when their keys are equal.
+    fn key(&self) -> impl Iterator<Item = String> + '_ {
+        let terms = self
+            .terms
+            .iter()
+            .map(|(f, t)| format!("{}:{t}", f.field_id()));
+        let phrases = self.phrases.iter().map(|p| format!("\"{}", p.join(" ")));
+        terms.chain(phrases)
+    }
+}
+
 /// What the text of a query matches and how it scores.
 struct TextMatch {
     docs: Option<DocBits>,
     scored: Vec<(Field, String, f32)>,
+    /// The groups every match has (empty when any group was enough), each with a key naming
+    /// what it matches: supersets of the hits whose facet counts may be known.
+    groups: Vec<(String, DocBits)>,
 }
 
 /// A Levenshtein automaton as tantivy's term dictionary walks it.
@@ -994,25 +1037,26 @@ impl SearchIndex {
             if matches!(*name, "title" | "teaser" | "question") {
                 doc.add_text(f.completion, text);
             }
-            let mut position = None;
-            for t in self.analyzer.analyze_cached(text, cache) {
-                let weighted = if t.kind == TokenKind::Part {
-                    &mut parts
-                } else {
-                    // Same position as the word before (a joined form): no position step.
-                    if position == Some(t.position) {
-                        words.push(SAME_POSITION);
+            let mut last = None;
+            self.analyzer
+                .analyze_each(text, cache, |term, kind, position, _, _| {
+                    let weighted = if kind == TokenKind::Part {
+                        &mut parts
+                    } else {
+                        // Same position as the word before (a joined form): no position step.
+                        if last == Some(position) {
+                            words.push(SAME_POSITION);
+                        }
+                        last = Some(position);
+                        words.push_str(term);
+                        words.push(' ');
+                        &mut body
+                    };
+                    for _ in 0..*weight {
+                        weighted.push_str(term);
+                        weighted.push(' ');
                     }
-                    position = Some(t.position);
-                    words.push_str(&t.term);
-                    words.push(' ');
-                    &mut body
-                };
-                for _ in 0..*weight {
-                    weighted.push_str(&t.term);
-                    weighted.push(' ');
-                }
-            }
+                });
             words.push(FIELD_BREAK);
         }
         for (field, terms) in [(f.body, body), (f.parts, parts), (f.words, words)] {
@@ -1253,7 +1297,11 @@ impl SearchIndex {
         let mut notice = (!parsed.unknown_fields.is_empty()).then(|| Notice::UnknownFields {
             fields: parsed.unknown_fields.clone(),
         });
-        let TextMatch { docs: text, scored } = self.match_text(&snap, &parsed, &mut notice)?;
+        let TextMatch {
+            docs: text,
+            scored,
+            groups,
+        } = self.match_text(&snap, &parsed, &mut notice)?;
         let filtered = Self::filter_docs(&snap, &by_facet, None);
         let mut hits = text.clone().unwrap_or_else(|| snap.alive.clone());
         if let Some(f) = &filtered {
@@ -1281,7 +1329,7 @@ impl SearchIndex {
                     .collect();
                 self.hits(&snap, &marks, &top)
             },
-            || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits),
+            || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups),
         );
         let hit_list = ranked?;
         // Said even when near spellings found something: the user should know what was searched.
@@ -1322,23 +1370,43 @@ impl SearchIndex {
 
     /// Every facet's counts over `hits`: facets without a filter of their own share one count
     /// over the hits; a facet with a filter is counted over the text matches with the other
-    /// facets' filters only (disjunctive facets).
+    /// facets' filters only (disjunctive facets). `groups` are supersets of the text matches
+    /// (see `TextMatch`): a common word's counts are kept, and later counts start from them.
     fn facet_counts(
         snap: &Snapshot,
         by_facet: &BTreeMap<&str, Vec<String>>,
         text: Option<&DocBits>,
         hits: &DocBits,
+        groups: &[(String, DocBits)],
     ) -> BTreeMap<String, Vec<FacetCount>> {
+        let known: Vec<Arc<Known>> = groups.iter().filter_map(|(k, _)| snap.known(k)).collect();
+        let known: Vec<&Known> = known.iter().map(Arc::as_ref).collect();
         let plain: Vec<&str> = FACETS
             .iter()
             .copied()
             .filter(|f| !by_facet.contains_key(f))
             .collect();
+        let total = hits.count();
+        // The hits are exactly one common word's live documents: count them all and keep them.
+        let keep = match groups {
+            [(key, group)] if by_facet.is_empty() && known.is_empty() => {
+                (total * CACHED_TERM_SHARE >= u64::from(snap.len)
+                    && group.and_count(&snap.alive) == total)
+                    .then_some(key)
+            }
+            _ => None,
+        };
+        let plain_counts = match keep {
+            Some(key) => {
+                let k = Arc::new(snap.facets.known(hits.clone(), &snap.alive, &known));
+                let counts = snap.facets.count(&plain, hits, &snap.alive, &[&k]);
+                snap.keep_known(key, k);
+                counts
+            }
+            None => snap.facets.count(&plain, hits, &snap.alive, &known),
+        };
         let mut facets = BTreeMap::new();
-        for (name, counts) in plain
-            .iter()
-            .zip(snap.facets.count(&plain, hits, &snap.alive))
-        {
+        for (name, counts) in plain.iter().zip(plain_counts) {
             facets.insert((*name).to_owned(), sort_counts(name, counts));
         }
         for name in by_facet.keys() {
@@ -1346,7 +1414,7 @@ impl SearchIndex {
             if let Some(f) = Self::filter_docs(snap, by_facet, Some(name)) {
                 docs.and_with(&f);
             }
-            let counts = snap.facets.count(&[name], &docs, &snap.alive);
+            let counts = snap.facets.count(&[name], &docs, &snap.alive, &known);
             let counts = counts.into_iter().next().unwrap_or_default();
             facets.insert((*name).to_owned(), sort_counts(name, counts));
         }
@@ -1362,9 +1430,11 @@ impl SearchIndex {
         notice: &mut Option<Notice>,
     ) -> Result<TextMatch, SearchError> {
         let mut groups = Vec::new();
+        let mut keys = Vec::new();
         let mut scored: Vec<(Field, String, f32)> = Vec::new();
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
+            let mut key = Vec::new();
             for item in group {
                 if let Some(plan) = self.plan_item(snap, item)? {
                     let docs = self.item_docs(snap, &plan)?;
@@ -1372,15 +1442,22 @@ impl SearchIndex {
                         Some(b) => b.or_with(&docs),
                         None => bits = Some(docs),
                     }
+                    key.extend(plan.key());
                     scored.extend(plan.scored);
                 }
             }
-            groups.extend(bits);
+            if let Some(bits) = bits {
+                key.sort_unstable();
+                key.dedup();
+                keys.push(key.join("\u{2}"));
+                groups.push(bits);
+            }
         }
         if groups.is_empty() {
             return Ok(TextMatch {
                 docs: None,
                 scored: Vec::new(),
+                groups: Vec::new(),
             });
         }
         let mut excluded = Vec::new();
@@ -1390,7 +1467,9 @@ impl SearchIndex {
             }
         }
         let mut docs = self.text_docs(snap, &groups, &excluded, true);
-        if groups.len() > 1 && docs.count() == 0 {
+        let mut supersets: Vec<(String, DocBits)> = keys.into_iter().zip(groups).collect();
+        if supersets.len() > 1 && docs.count() == 0 {
+            let groups: Vec<DocBits> = supersets.drain(..).map(|(_, g)| g).collect();
             let any = self.text_docs(snap, &groups, &excluded, false);
             if any.count() > 0 {
                 *notice = Some(Notice::Fallback);
@@ -1403,6 +1482,7 @@ impl SearchIndex {
         Ok(TextMatch {
             docs: Some(docs),
             scored,
+            groups: supersets,
         })
     }
 
@@ -1477,10 +1557,38 @@ impl SearchIndex {
             }
         }
         if !dense.is_empty() {
-            for doc in with_rare.iter_missing(hits) {
-                let score = dense_score(doc);
-                if score > threshold && score > 0.0 {
-                    threshold = top.offer(snap, hits, doc, score);
+            // 64 documents at a time: their scores are added up array by array (in the order
+            // `dense_score` adds them, so the sums are the same), which the compiler vectorises,
+            // and only a block whose best document beats the threshold is looked into.
+            let mut block = [0f32; 64];
+            for (i, (&h, &r)) in hits.words().iter().zip(with_rare.words()).enumerate() {
+                let mut left = h & !r;
+                if left == 0 {
+                    continue;
+                }
+                let from = i * 64;
+                let n = (snap.len as usize - from).min(64);
+                let block = &mut block[..n];
+                block.fill(0.0);
+                for (w, all) in &dense {
+                    for (b, x) in block.iter_mut().zip(&all[from..from + n]) {
+                        *b += w * x;
+                    }
+                }
+                // The best of the whole block bounds the best hit (a vectorised max).
+                let bound = block
+                    .iter()
+                    .fold(f32::MIN, |a, &b| if b > a { b } else { a });
+                if bound <= threshold || bound <= 0.0 {
+                    continue;
+                }
+                while left != 0 {
+                    let j = left.trailing_zeros() as usize;
+                    left &= left - 1;
+                    let score = block[j];
+                    if score > threshold && score > 0.0 {
+                        threshold = top.offer(snap, hits, (from + j) as u32, score);
+                    }
                 }
             }
         }

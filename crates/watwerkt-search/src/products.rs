@@ -19,16 +19,18 @@ use tantivy::tokenizer::{TextAnalyzer, Token as TToken, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use watwerkt_domain::Project;
 
-use crate::analysis::{Analyzer, TokenKind};
+use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::query::{Item, ParsedQuery};
 use crate::suggest::TokenList;
 
 const TOKENIZER: &str = "watwerkt_words";
 
 /// The analyzer's words and joined hyphenations (compound parts are left to the project index).
+/// Each indexing thread has its own clone, with its own cache of analysed words.
 #[derive(Clone)]
 struct WordsTokenizer {
     analyzer: Arc<Analyzer>,
+    cache: WordCache,
     tokens: Vec<TToken>,
 }
 
@@ -37,17 +39,19 @@ impl Tokenizer for WordsTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList<'a> {
         self.tokens.clear();
-        for t in self.analyzer.analyze(text) {
-            if t.kind != TokenKind::Part {
-                self.tokens.push(TToken {
-                    offset_from: t.start,
-                    offset_to: t.end,
-                    position: t.position as usize,
-                    text: t.term,
-                    position_length: 1,
-                });
-            }
-        }
+        let tokens = &mut self.tokens;
+        self.analyzer
+            .analyze_each(text, &mut self.cache, |term, kind, position, start, end| {
+                if kind != TokenKind::Part {
+                    tokens.push(TToken {
+                        offset_from: start,
+                        offset_to: end,
+                        position: position as usize,
+                        text: term.to_owned(),
+                        position_length: 1,
+                    });
+                }
+            });
         TokenList::new(&self.tokens)
     }
 }
@@ -102,6 +106,7 @@ impl ProductIndex {
             TOKENIZER,
             TextAnalyzer::from(WordsTokenizer {
                 analyzer: analyzer.clone(),
+                cache: WordCache::default(),
                 tokens: Vec::new(),
             }),
         );

@@ -13,7 +13,7 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 use tantivy::tokenizer::{Token as TToken, TokenStream, Tokenizer};
 
-use crate::analysis::{fold, words};
+use crate::analysis::{fold, fold_char, words};
 use crate::index::{SearchError, SearchIndex, SearchRequest};
 use crate::query::{Item, ParsedQuery};
 
@@ -61,20 +61,25 @@ impl Tokenizer for CompletionTokenizer {
     type TokenStream<'a> = TokenList<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList<'a> {
-        self.tokens.clear();
+        // Tokens are reused from text to text, their strings with them: no allocation per word.
+        let mut n = 0;
         for (position, (start, end, word)) in words(text).enumerate() {
             if word.chars().count() < MIN_WORD || !word.chars().any(char::is_alphabetic) {
                 continue;
             }
-            self.tokens.push(TToken {
-                offset_from: start,
-                offset_to: end,
-                position,
-                text: format!("{}{SEP}{}", fold(word), word.to_lowercase()),
-                position_length: 1,
-            });
+            if n == self.tokens.len() {
+                self.tokens.push(TToken::default());
+            }
+            let t = &mut self.tokens[n];
+            t.text.clear();
+            t.text.extend(word.chars().flat_map(fold_char));
+            t.text.push(SEP);
+            t.text.extend(word.chars().flat_map(char::to_lowercase));
+            (t.offset_from, t.offset_to, t.position) = (start, end, position);
+            t.position_length = 1;
+            n += 1;
         }
-        TokenList::new(&self.tokens)
+        TokenList::new(&self.tokens[..n])
     }
 }
 
