@@ -28,7 +28,13 @@ fn main() -> anyhow::Result<()> {
             let text = std::fs::read_to_string(queries).context("reading queries")?;
             let queries = parse_queries(&text)?;
             let index = watwerkt_search::SearchIndex::open(Path::new(dir))?;
-            let (timings, mut worst) = time_queries(&index, &queries)?;
+            let (first, timings, mut worst) = time_queries(&index, &queries)?;
+            let (first50, _, first99) = percentiles(first);
+            println!(
+                "first pass (caches filling): p50 {:.3} ms  p99 {:.3} ms",
+                ms(first50),
+                ms(first99)
+            );
             let (p50, p95, p99) = percentiles(timings);
             println!(
                 "p50 {:.3} ms  p95 {:.3} ms  p99 {:.3} ms",

@@ -31,7 +31,7 @@ pub(crate) fn bench(
     let size_bytes = dir_size(db_path)?;
 
     let prepared: Vec<(String, Vec<String>)> = queries.iter().map(to_sql).collect::<Result<_>>()?;
-    let timings = time_rounds(rounds, prepared.len(), |i| {
+    let (_, timings) = time_rounds(rounds, prepared.len(), |i| {
         let (where_sql, args) = &prepared[i];
         run_query(&conn, where_sql, args)
     })?;

@@ -43,7 +43,7 @@ pub(crate) fn bench(
         .iter()
         .map(|q| prepare(&mut client, q))
         .collect::<Result<_>>()?;
-    let timings = time_rounds(rounds, prepared.len(), |i| {
+    let (_, timings) = time_rounds(rounds, prepared.len(), |i| {
         run_query(&mut client, &prepared[i])
     })?;
     let (p50, p95, p99) = percentiles(timings);
