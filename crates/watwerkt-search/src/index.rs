@@ -233,11 +233,10 @@ struct Fields {
     /// Stored text of the snippet fields, by name.
     stored: Vec<(&'static str, Field)>,
     /// Words and joined hyphenations, each repeated by its field's weight: the scored field.
+    /// A word's repeats share its position, so phrases are matched here too.
     body: Field,
     /// Compound parts, weighted like `body`.
     parts: Field,
-    /// Words once each, with positions: phrases.
-    words: Field,
     /// Words as written, for suggestions and "did you mean" (see `suggest`).
     completion: Field,
     facets: HashMap<&'static str, Field>,
@@ -258,9 +257,8 @@ fn schema() -> (Schema, Fields) {
         .iter()
         .map(|name| (*name, b.add_text_field(name, STORED)))
         .collect();
-    let body = b.add_text_field("body", indexed(IndexRecordOption::WithFreqs));
+    let body = b.add_text_field("body", indexed(IndexRecordOption::WithFreqsAndPositions));
     let parts = b.add_text_field("parts", indexed(IndexRecordOption::WithFreqs));
-    let words = b.add_text_field("words", indexed(IndexRecordOption::WithFreqsAndPositions));
     let completion = b.add_text_field(
         "completion",
         TextOptions::default().set_indexing_options(
@@ -281,7 +279,6 @@ fn schema() -> (Schema, Fields) {
             stored,
             body,
             parts,
-            words,
             completion,
             facets,
             start_key,
@@ -564,14 +561,9 @@ impl Snapshot {
     }
 
     /// The documents in which `stems` occur as a phrase in `field` (deleted ones included). Only
-    /// documents with every word (in `word_field`) are checked for the phrase itself, a position check
-    /// each; like a word's documents, the result is cached when the phrase is common.
-    fn phrase_docs(
-        &self,
-        field: Field,
-        word_field: Field,
-        stems: &[String],
-    ) -> tantivy::Result<Arc<DocBits>> {
+    /// documents with every word are checked for the phrase itself, a position check each; like a
+    /// word's documents, the result is cached when the phrase is common.
+    fn phrase_docs(&self, field: Field, stems: &[String]) -> tantivy::Result<Arc<DocBits>> {
         // NUL joins no words of a text, so the key cannot equal a term's.
         let key = (field, stems.join("\0"));
         if let Some(b) = self.lock_cache().map.get(&key) {
@@ -579,7 +571,7 @@ impl Snapshot {
         }
         let mut candidates = DocBits::empty(self.len);
         for (i, stem) in stems.iter().enumerate() {
-            let docs = self.term_docs(word_field, stem)?;
+            let docs = self.term_docs(field, stem)?;
             if i == 0 {
                 candidates.or_with(&docs);
             } else {
@@ -1025,7 +1017,7 @@ impl SearchIndex {
             &orgs.join("\n"),
             &p.municipalities.join("\n"),
         ];
-        let (mut body, mut parts, mut words) = (String::new(), String::new(), String::new());
+        let (mut body, mut parts) = (String::new(), String::new());
         for (text, (name, weight)) in texts.into_iter().zip(TEXT_FIELDS) {
             if text.is_empty() {
                 continue;
@@ -1040,26 +1032,27 @@ impl SearchIndex {
             let mut last = None;
             self.analyzer
                 .analyze_each(text, cache, |term, kind, position, _, _| {
-                    let weighted = if kind == TokenKind::Part {
-                        &mut parts
-                    } else {
-                        // Same position as the word before (a joined form): no position step.
-                        if last == Some(position) {
-                            words.push(SAME_POSITION);
+                    if kind == TokenKind::Part {
+                        for _ in 0..*weight {
+                            parts.push_str(term);
+                            parts.push(' ');
                         }
-                        last = Some(position);
-                        words.push_str(term);
-                        words.push(' ');
-                        &mut body
-                    };
-                    for _ in 0..*weight {
-                        weighted.push_str(term);
-                        weighted.push(' ');
+                        return;
                     }
+                    // A joined form takes its word's position, and a word's repeats take its own:
+                    // positions stay those of the text, for phrases.
+                    for i in 0..*weight {
+                        if i > 0 || last == Some(position) {
+                            body.push(SAME_POSITION);
+                        }
+                        body.push_str(term);
+                        body.push(' ');
+                    }
+                    last = Some(position);
                 });
-            words.push(FIELD_BREAK);
+            body.push(FIELD_BREAK);
         }
-        for (field, terms) in [(f.body, body), (f.parts, parts), (f.words, words)] {
+        for (field, terms) in [(f.body, body), (f.parts, parts)] {
             doc.add_text(field, terms);
         }
         let facet = |name: &str| f.facets[name];
@@ -1207,7 +1200,7 @@ impl SearchIndex {
         for stems in &plan.phrases {
             bits.or_with(
                 &*snap
-                    .phrase_docs(self.fields.words, self.fields.body, stems)
+                    .phrase_docs(self.fields.body, stems)
                     .map_err(err(&self.dir))?,
             );
         }

@@ -320,3 +320,79 @@ fn every_counted_hit_can_be_shown() {
         assert!(r.hits.iter().all(|h| seen.insert(&h.project_number)), "{q}");
     }
 }
+
+/// A quoted phrase finds exactly the projects in which its words stand side by side (in any
+/// form the stemmer joins) within one field: not apart, and not across two fields.
+#[test]
+fn phrases_match_adjacent_words_within_one_field() {
+    let (_d, idx) = index();
+    let analyzer = watwerkt_search::Analyzer::new(Vec::<String>::new());
+    let stems = |text: &str| -> Vec<String> {
+        analyzer
+            .analyze(text)
+            .into_iter()
+            .filter(|t| t.kind == watwerkt_search::TokenKind::Word)
+            .map(|t| t.term)
+            .collect()
+    };
+    let projects = common::seed_projects();
+    // Each field as the index reads it: lists joined into one text.
+    let fields = |p: &watwerkt_domain::Project| -> Vec<String> {
+        let list = |items: Vec<&str>| items.join("\n");
+        vec![
+            list(
+                [Some(p.title.as_str()), p.full_title.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+            p.question.clone(),
+            p.outcome.clone(),
+            p.method.clone(),
+            p.teaser.clone().unwrap_or_default(),
+            list(p.products.iter().map(|x| x.title.as_str()).collect()),
+            list(p.organisations.iter().map(|o| o.name.as_str()).collect()),
+            list(p.municipalities.iter().map(String::as_str).collect()),
+        ]
+    };
+    let mut phrases: Vec<String> = [
+        "psychische problemen",
+        "sociaal werk",
+        "gemeente rotterdam",
+        "werk en inkomen",
+    ]
+    .map(String::from)
+    .to_vec();
+    // The last word of a title and the first of the field indexed after it (the teaser, or the
+    // question) stand side by side only across two fields.
+    for p in projects.iter().step_by(5) {
+        let title = p.full_title.as_deref().unwrap_or(&p.title);
+        let next = p.teaser.as_deref().unwrap_or(&p.question);
+        let last = title.split_whitespace().last().unwrap_or_default();
+        let first = next.split_whitespace().next().unwrap_or_default();
+        phrases.push(format!("{last} {first}"));
+    }
+    for phrase in &phrases {
+        let want: Vec<String> = stems(phrase);
+        let mut expected: Vec<&str> = projects
+            .iter()
+            .filter(|p| {
+                fields(p)
+                    .iter()
+                    .any(|f| stems(f).windows(want.len()).any(|w| w == want.as_slice()))
+            })
+            .map(|p| p.number.as_str())
+            .collect();
+        expected.sort_unstable();
+        let r = idx
+            .search(&SearchRequest {
+                query: format!("\"{phrase}\""),
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        let mut found = numbers(&r);
+        found.sort_unstable();
+        assert_eq!(found, expected, "\"{phrase}\"");
+    }
+}
