@@ -42,7 +42,7 @@ use crate::facets::{FacetTables, Known};
 use crate::products::{ProductHit, ProductIndex};
 use crate::query::{Item, ParsedQuery, parse};
 use crate::similar::Like;
-use crate::snippets::{Seen, snippet};
+use crate::snippets::{Marks, Seen, snippet};
 use crate::suggest::CompletionTokenizer;
 use crate::synonyms::Synonyms;
 
@@ -1315,11 +1315,13 @@ impl SearchIndex {
                     self.top_by_score(&snap, &scored, &hits, wanted)?
                 };
                 let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
-                let marks: HashSet<String> = scored
-                    .iter()
-                    .filter(|(f, _, _)| *f == self.fields.body)
-                    .map(|(_, t, _)| t.clone())
-                    .collect();
+                let marks = Marks::new(
+                    scored
+                        .iter()
+                        .filter(|(f, _, _)| *f == self.fields.body)
+                        .map(|(_, t, _)| t.clone())
+                        .collect(),
+                );
                 self.hits(&snap, &marks, &top)
             },
             || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups),
@@ -1657,7 +1659,7 @@ impl SearchIndex {
     fn hits(
         &self,
         snap: &Snapshot,
-        marks: &HashSet<String>,
+        marks: &Marks,
         top: &[Ranked],
     ) -> Result<Vec<Hit>, SearchError> {
         let mut hits = Vec::with_capacity(top.len());
@@ -1818,11 +1820,13 @@ impl SearchIndex {
         hits.and_with(&snap.alive);
         // One more than asked, so the excluded project can be dropped.
         let top = self.top_by_score(&snap, &scored, &hits, limit + 1)?;
-        let marks: HashSet<String> = scored
-            .iter()
-            .filter(|(field, _, _)| *field == f.body)
-            .map(|(_, t, _)| t.clone())
-            .collect();
+        let marks = Marks::new(
+            scored
+                .iter()
+                .filter(|(field, _, _)| *field == f.body)
+                .map(|(_, t, _)| t.clone())
+                .collect(),
+        );
         let found = self.hits(&snap, &marks, &top)?;
         let mut out = Vec::with_capacity(found.len());
         for (hit, r) in found.into_iter().zip(&top) {
