@@ -396,3 +396,43 @@ fn phrases_match_adjacent_words_within_one_field() {
         assert_eq!(found, expected, "\"{phrase}\"");
     }
 }
+
+/// Facet counts kept from an earlier search (a common word's) give the same counts as a fresh
+/// index counting from scratch, for searches inside that word's projects.
+#[test]
+fn kept_facet_counts_change_no_count() {
+    let (_d, warm) = index();
+    let (_e, cold) = index();
+    let facets = |idx: &SearchIndex, q: &str, filters: &[(&str, &str)]| {
+        let r = idx
+            .search(&SearchRequest {
+                query: q.into(),
+                filters: filters
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        (r.total, format!("{:?}", r.facets))
+    };
+    for word in ["werk", "jongeren", "schulden", "gemeente"] {
+        facets(&warm, word, &[]);
+    }
+    for (q, filters) in [
+        ("werk", vec![]),
+        ("werk jongeren", vec![]),
+        ("werk -jongeren", vec![]),
+        ("schulden -armoede", vec![]),
+        ("gemeente", vec![("status", "Afgerond")]),
+        ("jongeren schulden", vec![("theme", "Re-integratie")]),
+        ("werk OR statushouders", vec![]),
+    ] {
+        assert_eq!(
+            facets(&warm, q, &filters),
+            facets(&cold, q, &filters),
+            "{q}"
+        );
+    }
+}
