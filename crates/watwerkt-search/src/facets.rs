@@ -225,19 +225,15 @@ impl FacetTables {
         alive: &DocBits,
         known: &[&Known],
     ) -> Vec<Vec<(String, u64)>> {
-        names
-            .iter()
-            .filter_map(|n| self.get(n))
-            .zip(self.count_raw(names, hits, alive, known))
-            .map(|(f, c)| {
-                f.values
-                    .iter()
-                    .zip(c)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(v, n)| (v.clone(), n))
-                    .collect()
-            })
-            .collect()
+        let facets: Vec<&Facet> = names.iter().filter_map(|n| self.get(n)).collect();
+        labelled(&facets, self.count_raw(names, hits, alive, known))
+    }
+
+    /// The counts kept in `known`, of every facet in the tables' order, as [`FacetTables::count`]
+    /// gives them.
+    pub(crate) fn known_counts(&self, known: &Known) -> Vec<Vec<(String, u64)>> {
+        let facets: Vec<&Facet> = self.facets.iter().map(|(_, f)| f).collect();
+        labelled(&facets, known.counts.clone())
     }
 
     /// Counts per value of the facets `names` (those the tables have). Facets that are cheaper
@@ -333,6 +329,22 @@ impl FacetTables {
         }
         counts
     }
+}
+
+/// Counts per value as (value, count), leaving out values with none.
+fn labelled(facets: &[&Facet], counts: Vec<Vec<u64>>) -> Vec<Vec<(String, u64)>> {
+    facets
+        .iter()
+        .zip(counts)
+        .map(|(f, c)| {
+            f.values
+                .iter()
+                .zip(c)
+                .filter(|(_, n)| *n > 0)
+                .map(|(v, n)| (v.clone(), n))
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

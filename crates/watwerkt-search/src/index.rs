@@ -1392,9 +1392,10 @@ impl SearchIndex {
             _ => None,
         };
         let plain_counts = match keep {
+            // No facet has a filter, so `plain` is every facet, in the tables' order.
             Some(key) => {
                 let k = Arc::new(snap.facets.known(hits.clone(), &snap.alive, &known));
-                let counts = snap.facets.count(&plain, hits, &snap.alive, &[&k]);
+                let counts = snap.facets.known_counts(&k);
                 snap.keep_known(key, k);
                 counts
             }
