@@ -10,6 +10,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use watwerkt_bench::{build_index, parse_queries, percentiles, time_queries};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;

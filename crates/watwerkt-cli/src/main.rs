@@ -10,6 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Import, search and serve the "Vakkundig aan het werk" project catalogue.
 #[derive(Debug, Parser)]
 #[command(name = "watwerkt", version, about, long_about = None)]
