@@ -85,7 +85,7 @@ const FUZZY_MAX_TERMS: usize = 32;
 /// `TERM_CACHE_BYTES`): building it from postings costs about as much as the rest of a search.
 const CACHED_TERM_SHARE: u64 = 64;
 const TERM_CACHE_BYTES: usize = 96 << 20;
-/// Memory for common terms' per-document scores (4 MB a term at a million projects).
+/// Memory for query items' per-document scores (4 MB an item at a million projects).
 const SCORE_CACHE_BYTES: usize = 384 << 20;
 /// Memory for the facet counts of common words' documents (about 130 KB a word at a million
 /// projects), counted once and kept as supersets to count later hit sets from.
@@ -390,18 +390,47 @@ struct TermCache {
     bytes: usize,
 }
 
-/// Every document's score for common terms (at boost 1, 0 where a term does not occur), for
-/// exhaustive ranking (see `top_by_score`), with the bytes held.
+/// Every document's score for a query item's common terms (their weighted sum, 0 where none
+/// occurs), for exhaustive ranking (see `top_by_score`), by the terms and weights, with the bytes
+/// held.
 #[derive(Default)]
 struct ScoreCache {
-    map: HashMap<(Field, String), Arc<Vec<f32>>>,
+    map: HashMap<String, Arc<DenseScores>>,
     bytes: usize,
 }
 
-/// One term's scores: per document, or (document, score) pairs in document order.
-enum TermScores {
-    Dense(Arc<Vec<f32>>),
-    Sparse(Vec<(u32, f32)>),
+/// Documents per block of a term's block maxima: one word of a hit bitset.
+const SCORE_BLOCK: usize = 64;
+
+/// A term's score in every document, and the best of each block of `SCORE_BLOCK` documents: the
+/// ranking bounds a block from its terms' maxima and reads the scores of few blocks.
+struct DenseScores {
+    scores: Vec<f32>,
+    block_max: Vec<f32>,
+}
+
+impl DenseScores {
+    fn new(scores: Vec<f32>) -> Self {
+        let block_max = scores
+            .chunks(SCORE_BLOCK)
+            .map(|c| c.iter().fold(0f32, |a, &b| a.max(b)))
+            .collect();
+        Self { scores, block_max }
+    }
+
+    fn bytes(&self) -> usize {
+        (self.scores.len() + self.block_max.len()) * 4
+    }
+}
+
+/// A weighted term that scores, with the query item it scores for: an item's common terms are
+/// added up into one array (see `top_exhaustive`).
+#[derive(Debug, Clone)]
+struct Scored {
+    field: Field,
+    term: String,
+    weight: f32,
+    item: usize,
 }
 
 impl Snapshot {
@@ -514,42 +543,50 @@ impl Snapshot {
         self.term_cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Every document's score for `term` (at boost 1). A `common` term's scores are kept as one
-    /// array over all documents (4 bytes a document); a rarer term's are read from its postings.
-    fn term_scores(&self, field: Field, term: &str, common: bool) -> tantivy::Result<TermScores> {
-        let key = (field, term.to_owned());
-        let cache = || self.score_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if common && let Some(all) = cache().map.get(&key) {
-            return Ok(TermScores::Dense(all.clone()));
-        }
+    /// Calls `each(document, score)` for every document with `term` in `field`, in document
+    /// order, with its score at boost 1.
+    fn each_score(
+        &self,
+        field: Field,
+        term: &str,
+        each: &mut dyn FnMut(u32, f32),
+    ) -> tantivy::Result<()> {
         let weight = TermQuery::new(
             Term::from_field_text(field, term),
             IndexRecordOption::WithFreqs,
         )
         .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
-        let mut dense = if common {
-            vec![0.0f32; self.len as usize]
-        } else {
-            Vec::new()
-        };
-        let mut sparse = Vec::new();
         for (r, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
             let mut scorer = weight.scorer(r, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                if common {
-                    dense[(base + doc) as usize] = scorer.score();
-                } else {
-                    sparse.push((base + doc, scorer.score()));
-                }
+                each(base + doc, scorer.score());
                 doc = scorer.advance();
             }
         }
-        if !common {
-            return Ok(TermScores::Sparse(sparse));
+        Ok(())
+    }
+
+    /// Every document's weighted sum of the scores of `terms` (one item's common terms), kept
+    /// as one array over all documents (4 bytes a document) for later searches.
+    fn item_scores(&self, terms: &[&Scored]) -> tantivy::Result<Arc<DenseScores>> {
+        let key = terms
+            .iter()
+            .map(|t| format!("{}:{}:{}", t.field.field_id(), t.term, t.weight))
+            .collect::<Vec<_>>()
+            .join("\0");
+        let cache = || self.score_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(all) = cache().map.get(&key) {
+            return Ok(all.clone());
         }
-        let dense = Arc::new(dense);
-        let bytes = dense.len() * 4;
+        let mut dense = vec![0.0f32; self.len as usize];
+        for t in terms {
+            self.each_score(t.field, &t.term, &mut |doc, score| {
+                dense[doc as usize] += t.weight * score;
+            })?;
+        }
+        let dense = Arc::new(DenseScores::new(dense));
+        let bytes = dense.bytes();
         let mut cache = cache();
         if cache.bytes + bytes > SCORE_CACHE_BYTES {
             cache.map.clear();
@@ -557,7 +594,7 @@ impl Snapshot {
         }
         cache.bytes += bytes;
         cache.map.insert(key, dense.clone());
-        Ok(TermScores::Dense(dense))
+        Ok(dense)
     }
 
     /// The documents in which `stems` occur as a phrase in `field` (deleted ones included). Only
@@ -632,7 +669,7 @@ impl ItemPlan {
 /// What the text of a query matches and how it scores.
 struct TextMatch {
     docs: Option<DocBits>,
-    scored: Vec<(Field, String, f32)>,
+    scored: Vec<Scored>,
     /// The groups every match has (empty when any group was enough), each with a key naming
     /// what it matches: supersets of the hits whose facet counts may be known.
     groups: Vec<(String, DocBits)>,
@@ -1318,8 +1355,8 @@ impl SearchIndex {
                 let marks = Marks::new(
                     scored
                         .iter()
-                        .filter(|(f, _, _)| *f == self.fields.body)
-                        .map(|(_, t, _)| t.clone())
+                        .filter(|t| t.field == self.fields.body)
+                        .map(|t| t.term.clone())
                         .collect(),
                 );
                 self.hits(&snap, &marks, &top)
@@ -1427,7 +1464,8 @@ impl SearchIndex {
     ) -> Result<TextMatch, SearchError> {
         let mut groups = Vec::new();
         let mut keys = Vec::new();
-        let mut scored: Vec<(Field, String, f32)> = Vec::new();
+        let mut scored: Vec<Scored> = Vec::new();
+        let mut items = 0;
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
             let mut key = Vec::new();
@@ -1439,7 +1477,13 @@ impl SearchIndex {
                         None => bits = Some(docs),
                     }
                     key.extend(plan.key());
-                    scored.extend(plan.scored);
+                    scored.extend(plan.scored.into_iter().map(|(field, term, weight)| Scored {
+                        field,
+                        term,
+                        weight,
+                        item: items,
+                    }));
+                    items += 1;
                 }
             }
             if let Some(bits) = bits {
@@ -1473,8 +1517,12 @@ impl SearchIndex {
             docs = any;
         }
         // One term reached by two ways (a synonym that is also typed) counts once, at its best.
-        scored.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)).then(b.2.total_cmp(&a.2)));
-        scored.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        scored.sort_by(|a, b| {
+            (a.field, &a.term)
+                .cmp(&(b.field, &b.term))
+                .then(b.weight.total_cmp(&a.weight))
+        });
+        scored.dedup_by(|a, b| a.field == b.field && a.term == b.term);
         Ok(TextMatch {
             docs: Some(docs),
             scored,
@@ -1487,18 +1535,19 @@ impl SearchIndex {
     ///
     /// Selective terms go to tantivy's block-max WAND. Common words rank flat (thousands of
     /// projects have "werk" in the title, and its weight is low), so WAND finds few blocks to
-    /// skip and decodes and scores nearly every posting; then every document's score is added up
-    /// from per-term score arrays (cached for common terms) and the hits are scanned once.
+    /// skip and decodes and scores nearly every posting; then a document's score is added up from
+    /// score arrays, one per query item (a word with its compound parts and synonyms, cached),
+    /// and the arrays' block maxima let the scan read the scores of few blocks.
     fn top_by_score(
         &self,
         snap: &Snapshot,
-        scored: &[(Field, String, f32)],
+        scored: &[Scored],
         hits: &DocBits,
         k: usize,
     ) -> Result<Vec<Ranked>, SearchError> {
         let mut dfs = Vec::with_capacity(scored.len());
-        for (field, t, _) in scored {
-            dfs.push(snap.doc_freq(*field, t).map_err(err(&self.dir))?);
+        for t in scored {
+            dfs.push(snap.doc_freq(t.field, &t.term).map_err(err(&self.dir))?);
         }
         if scored.len() <= EXHAUSTIVE_MAX_TERMS
             && dfs.iter().sum::<u64>() * EXHAUSTIVE_SHARE >= u64::from(snap.len)
@@ -1511,32 +1560,32 @@ impl SearchIndex {
     }
 
     /// Exhaustive ranking; terms in at least `dense_min_docs` documents (`dfs`, per scored term)
-    /// are scored from arrays.
+    /// are scored from arrays, one per query item.
     fn top_exhaustive(
         &self,
         snap: &Snapshot,
-        scored: &[(Field, String, f32)],
+        scored: &[Scored],
         dfs: &[u64],
         hits: &DocBits,
         k: usize,
         dense_min_docs: u64,
     ) -> Result<Vec<Ranked>, SearchError> {
         let mut top = TopK::new(k);
-        let mut dense = Vec::new();
+        let mut by_item: BTreeMap<usize, Vec<&Scored>> = BTreeMap::new();
         let mut sparse: Vec<(u32, f32)> = Vec::new();
-        for ((field, t, w), &df) in scored.iter().zip(dfs) {
-            match snap
-                .term_scores(*field, t, df >= dense_min_docs)
-                .map_err(err(&self.dir))?
-            {
-                TermScores::Dense(all) => dense.push((*w, all)),
-                TermScores::Sparse(pairs) => {
-                    sparse.extend(pairs.into_iter().map(|(d, s)| (d, w * s)));
-                }
+        for (t, &df) in scored.iter().zip(dfs) {
+            if df >= dense_min_docs {
+                by_item.entry(t.item).or_default().push(t);
+            } else {
+                snap.each_score(t.field, &t.term, &mut |d, s| sparse.push((d, t.weight * s)))
+                    .map_err(err(&self.dir))?;
             }
         }
-        let dense_score =
-            |doc: u32| -> f32 { dense.iter().map(|(w, a)| w * a[doc as usize]).sum() };
+        let mut dense = Vec::with_capacity(by_item.len());
+        for terms in by_item.values() {
+            dense.push(snap.item_scores(terms).map_err(err(&self.dir))?);
+        }
+        let dense_score = |doc: u32| -> f32 { dense.iter().map(|a| a.scores[doc as usize]).sum() };
         // Hits with a rare term first (their rare part added), then the others from the arrays
         // alone: no lookup per hit.
         sparse.sort_unstable_by_key(|&(d, _)| d);
@@ -1553,31 +1602,53 @@ impl SearchIndex {
             }
         }
         if !dense.is_empty() {
+            // A block's scores are bounded by its terms' block maxima, added in the order its
+            // scores are (each product and each sum rounds monotonically, so no score exceeds
+            // its bound). Blocks are looked into best bound first, and once a bound cannot beat
+            // the k-th hit, no block after it can: few blocks' scores are read.
+            let mut bounds = vec![0f32; hits.words().len()];
+            for all in &dense {
+                for (b, m) in bounds.iter_mut().zip(&all.block_max) {
+                    *b += m;
+                }
+            }
+            let mut blocks: Vec<(f32, usize)> = hits
+                .words()
+                .iter()
+                .zip(with_rare.words())
+                .zip(bounds)
+                .enumerate()
+                .filter(|(_, ((h, r), bound))| *h & !*r != 0 && *bound > 0.0 && *bound > threshold)
+                .map(|(i, (_, bound))| (bound, i))
+                .collect();
+            // Only the best few need sorting: the k-th score they give prunes nearly all others.
+            let sorted = blocks.len().min((4 * k).max(64));
+            let best_first = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0);
+            if sorted < blocks.len() {
+                blocks.select_nth_unstable_by(sorted, best_first);
+            }
+            blocks[..sorted].sort_unstable_by(best_first);
             // 64 documents at a time: their scores are added up array by array (in the order
-            // `dense_score` adds them, so the sums are the same), which the compiler vectorises,
-            // and only a block whose best document beats the threshold is looked into.
-            let mut block = [0f32; 64];
-            for (i, (&h, &r)) in hits.words().iter().zip(with_rare.words()).enumerate() {
-                let mut left = h & !r;
-                if left == 0 {
+            // `dense_score` adds them, so the sums are the same), which the compiler vectorises.
+            let mut block = [0f32; SCORE_BLOCK];
+            for (n, &(bound, i)) in blocks.iter().enumerate() {
+                if bound <= threshold {
+                    // In the sorted part, every later bound is lower still.
+                    if n < sorted {
+                        break;
+                    }
                     continue;
                 }
-                let from = i * 64;
-                let n = (snap.len as usize - from).min(64);
-                let block = &mut block[..n];
+                let from = i * SCORE_BLOCK;
+                let len = (snap.len as usize - from).min(SCORE_BLOCK);
+                let block = &mut block[..len];
                 block.fill(0.0);
-                for (w, all) in &dense {
-                    for (b, x) in block.iter_mut().zip(&all[from..from + n]) {
-                        *b += w * x;
+                for all in &dense {
+                    for (b, x) in block.iter_mut().zip(&all.scores[from..from + len]) {
+                        *b += x;
                     }
                 }
-                // The best of the whole block bounds the best hit (a vectorised max).
-                let bound = block
-                    .iter()
-                    .fold(f32::MIN, |a, &b| if b > a { b } else { a });
-                if bound <= threshold || bound <= 0.0 {
-                    continue;
-                }
+                let mut left = hits.words()[i] & !with_rare.words()[i];
                 while left != 0 {
                     let j = left.trailing_zeros() as usize;
                     left &= left - 1;
@@ -1594,21 +1665,21 @@ impl SearchIndex {
     fn top_wand(
         &self,
         snap: &Snapshot,
-        scored: &[(Field, String, f32)],
+        scored: &[Scored],
         hits: &DocBits,
         k: usize,
     ) -> Result<Vec<Ranked>, SearchError> {
         let mut top = TopK::new(k);
         let clauses: Vec<(Occur, Box<dyn Query>)> = scored
             .iter()
-            .map(|(field, t, w)| {
+            .map(|t| {
                 let term = TermQuery::new(
-                    Term::from_field_text(*field, t),
+                    Term::from_field_text(t.field, &t.term),
                     IndexRecordOption::WithFreqs,
                 );
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), *w)) as Box<dyn Query>,
+                    Box::new(BoostQuery::new(Box::new(term), t.weight)) as Box<dyn Query>,
                 )
             })
             .collect();
@@ -1800,7 +1871,7 @@ impl SearchIndex {
         let f = &self.fields;
         let mut hits = DocBits::empty(snap.len);
         let mut scored = Vec::new();
-        for (stem, w) in stems {
+        for (item, (stem, w)) in stems.iter().enumerate() {
             // Synonyms connect too: a case about "statushouders" meets projects on
             // "vergunninghouders".
             let alternatives = std::iter::once((stem.as_str(), *w)).chain(
@@ -1811,12 +1882,22 @@ impl SearchIndex {
             for (term, w) in alternatives {
                 for (field, weight) in [(f.body, w), (f.parts, PART_WEIGHT * w)] {
                     hits.or_with(&*snap.term_docs(field, term).map_err(err(&self.dir))?);
-                    scored.push((field, term.to_owned(), weight));
+                    scored.push(Scored {
+                        field,
+                        term: term.to_owned(),
+                        weight,
+                        item,
+                    });
                 }
             }
         }
         if let Some(theme) = like.theme {
-            scored.push((f.facets["theme"], theme.to_owned(), THEME_WEIGHT));
+            scored.push(Scored {
+                field: f.facets["theme"],
+                term: theme.to_owned(),
+                weight: THEME_WEIGHT,
+                item: stems.len(),
+            });
         }
         hits.and_with(&snap.alive);
         // One more than asked, so the excluded project can be dropped.
@@ -1824,8 +1905,8 @@ impl SearchIndex {
         let marks = Marks::new(
             scored
                 .iter()
-                .filter(|(field, _, _)| *field == f.body)
-                .map(|(_, t, _)| t.clone())
+                .filter(|t| t.field == f.body)
+                .map(|t| t.term.clone())
                 .collect(),
         );
         let found = self.hits(&snap, &marks, &top)?;
@@ -1898,6 +1979,56 @@ mod tests {
 
     use super::test_common as common;
 
+    /// Block-max pruning skips blocks without losing a hit: over an index of many blocks (the
+    /// seeds 60 times over, their texts cut to different lengths so scores spread), exhaustive
+    /// ranking with every term from arrays gives WAND's top k for small and large k.
+    #[test]
+    fn pruned_exhaustive_ranking_equals_wand_over_many_blocks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = SearchIndex::open(tmp.path()).unwrap();
+        let seeds = common::seed_projects();
+        let cut = |text: &str, n: usize| -> String { text.split_inclusive(". ").take(n).collect() };
+        let mut projects = Vec::new();
+        for copy in 0..60usize {
+            for (i, p) in seeds.iter().enumerate() {
+                let mut p = p.clone();
+                p.number = ProjectNumber::parse(&format!("9{copy:03}{i:05}")).unwrap();
+                let n = 1 + (copy * 7 + i) % 6;
+                p.question = cut(&p.question, n);
+                p.method = cut(&p.method, 7 - n);
+                p.outcome = cut(&p.outcome, 1 + (copy + i) % 4);
+                projects.push(p);
+            }
+        }
+        idx.rebuild(&mut projects.into_iter(), 1, &|_| {}).unwrap();
+        let snap = idx.snapshot();
+        assert!(snap.len as usize > 40 * SCORE_BLOCK);
+        for q in [
+            "werk",
+            "schulden jongeren",
+            "statushouders werk",
+            "armoede OR bijstand",
+        ] {
+            let m = idx.match_text(&snap, &parse(q), &mut None).unwrap();
+            let hits = m.docs.unwrap();
+            let dfs: Vec<u64> = m
+                .scored
+                .iter()
+                .map(|t| snap.doc_freq(t.field, &t.term).unwrap())
+                .collect();
+            for k in [1, 10, 100] {
+                let wand = idx.top_wand(&snap, &m.scored, &hits, k).unwrap();
+                let ex = idx
+                    .top_exhaustive(&snap, &m.scored, &dfs, &hits, k, 0)
+                    .unwrap();
+                assert_eq!(ex.len(), wand.len(), "{q} {k}");
+                for (x, y) in ex.iter().zip(&wand) {
+                    assert!((x.score - y.score).abs() <= 1e-4 * x.score.abs(), "{q} {k}");
+                }
+            }
+        }
+    }
+
     /// Both ways of ranking give the same top ten (scores summed in another order may differ in
     /// the last bits), over synonyms, compound parts, near spellings, phrases and filters.
     #[test]
@@ -1935,7 +2066,7 @@ mod tests {
             let dfs: Vec<u64> = m
                 .scored
                 .iter()
-                .map(|(f, t, _)| snap.doc_freq(*f, t).unwrap())
+                .map(|t| snap.doc_freq(t.field, &t.term).unwrap())
                 .collect();
             assert!(!wand.is_empty(), "{q}");
             let docs = |r: &[Ranked]| r.iter().map(|x| x.doc).collect::<Vec<_>>();
