@@ -1155,12 +1155,12 @@ impl SearchIndex {
             return Ok(());
         }
         let mut near = BTreeSet::new();
+        let dfa = Dfa(self.fuzzy[distance - 1].build_dfa(stem));
         for r in snap.searcher.segment_readers() {
             let inverted = r.inverted_index(f.body).map_err(err(&self.dir))?;
-            let dfa = Dfa(self.fuzzy[distance - 1].build_dfa(stem));
             let mut stream = inverted
                 .terms()
-                .search(dfa)
+                .search(&dfa)
                 .into_stream()
                 .map_err(io_err(&self.dir))?;
             while stream.advance() && near.len() < FUZZY_MAX_TERMS {
