@@ -243,29 +243,70 @@ pub(crate) fn fold_char(c: char) -> impl Iterator<Item = char> {
 
 /// Words with their byte offsets: letters and digits, with inner hyphens and apostrophes kept.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let bytes_end = text.len();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let inner_joiner = matches!(c, '-' | '\'' | '’')
-            && start.is_some()
-            && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || inner_joiner {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            out.push((s, i, &text[s..i]));
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = &text[at..];
+        let start = at + rest.find(char::is_alphanumeric)?;
+        let end = word_end(text, start);
+        at = end;
+        Some((start, end, &text[start..end]))
+    })
+}
+
+/// A hyphen or apostrophe joins two words' letters into one word ("re-integratie", "cliënt's").
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '\'' | '’')
+}
+
+/// The end of the word whose letters run on from `from` (a letter or digit).
+fn word_end(text: &str, from: usize) -> usize {
+    let mut chars = text[from..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = is_joiner(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if !(c.is_alphanumeric() || joins) {
+            return from + i;
         }
     }
-    if let Some(s) = start {
-        out.push((s, bytes_end, &text[s..]));
+    text.len()
+}
+
+/// The word (as `words` splits `text`) holding the letter or digit at byte `at`, as a byte range.
+pub(crate) fn word_at(text: &str, at: usize) -> (usize, usize) {
+    let mut start = at;
+    let mut before = text[..at].char_indices().rev().peekable();
+    while let Some((i, c)) = before.next() {
+        // A joiner belongs to the word when letters stand on both sides of it.
+        let joins = is_joiner(c) && before.peek().is_some_and(|(_, p)| p.is_alphanumeric());
+        if !(c.is_alphanumeric() || joins) {
+            break;
+        }
+        start = i;
     }
-    out.into_iter()
+    (start, word_end(text, at))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `word_at` finds, from any letter of a word, the word `words` gives.
+    #[test]
+    fn word_at_agrees_with_words() {
+        for text in [
+            "re-integratie van cliënt's -- werk-  'nou' a-'b x–y 2024-2025 ’s-Hertogenbosch",
+            "-a- b'' ''c d-e-f ééé-ü",
+        ] {
+            for (start, end, _) in words(text) {
+                for (i, c) in text[start..end].char_indices() {
+                    if c.is_alphanumeric() {
+                        assert_eq!(word_at(text, start + i), (start, end), "{text} @ {i}");
+                    }
+                }
+            }
+        }
+        let split: Vec<&str> = words("a--b re-integratie -x y-").map(|w| w.2).collect();
+        assert_eq!(split, ["a", "b", "re-integratie", "x", "y"]);
+    }
 
     fn terms(a: &Analyzer, text: &str, kind: TokenKind) -> Vec<String> {
         a.analyze(text)

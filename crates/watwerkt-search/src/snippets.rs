@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use crate::analysis::{Analyzer, WordCache, fold, fold_char, words};
+use crate::analysis::{Analyzer, WordCache, fold, fold_char, word_at, words};
 
 /// The terms a search looked for, with one automaton that finds any of them in a text in one
 /// pass (snippets look in five fields of twenty hits: a search per term was a tenth of a page).
@@ -58,22 +58,28 @@ pub(crate) fn snippet(
     if found.is_empty() {
         return None;
     }
-    let mut next = found.iter().copied().peekable();
-    let marked: Vec<(usize, usize)> = words(text)
-        .filter(|(start, end, w)| {
-            while next.next_if(|&at| at < *start).is_some() {}
-            if next.peek().is_none_or(|&at| at >= *end) {
-                return false;
+    // Only the words holding an occurrence are looked at, not every word of the text.
+    let mut marked: Vec<(usize, usize)> = Vec::new();
+    let mut word_end = 0;
+    for at in found {
+        if at < word_end || !text[at..].starts_with(char::is_alphanumeric) {
+            continue;
+        }
+        let (start, end) = word_at(text, at);
+        word_end = end;
+        let w = &text[start..end];
+        let m = match seen.get(w) {
+            Some(m) => *m,
+            None => {
+                let m = matches(analyzer, cache, marks, w);
+                seen.insert(w.to_owned(), m);
+                m
             }
-            if let Some(m) = seen.get(*w) {
-                return *m;
-            }
-            let m = matches(analyzer, cache, marks, w);
-            seen.insert((*w).to_owned(), m);
-            m
-        })
-        .map(|(s, e, _)| (s, e))
-        .collect();
+        };
+        if m {
+            marked.push((start, end));
+        }
+    }
     if marked.is_empty() {
         return None;
     }
@@ -104,13 +110,13 @@ fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
     };
     let mut folded = String::with_capacity(text.len());
     // The original offset of every byte of `folded`.
-    let mut origin: Vec<usize> = Vec::with_capacity(text.len());
+    let mut origin: Vec<u32> = Vec::with_capacity(text.len());
     if text.is_ascii() {
         // Most fields: folding is lower-casing, byte for byte.
         for (i, b) in text.bytes().enumerate() {
             if !matches!(b, b'-' | b'\'') {
                 folded.push(char::from(b.to_ascii_lowercase()));
-                origin.push(i);
+                origin.push(i as u32);
             }
         }
     } else {
@@ -120,14 +126,14 @@ fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
             }
             for f in fold_char(c) {
                 folded.push(f);
-                origin.resize(folded.len(), i);
+                origin.resize(folded.len(), i as u32);
             }
         }
     }
     // Overlapping occurrences too: the next may start inside this one, in the next word.
     let mut out: Vec<usize> = finder
         .find_overlapping_iter(&folded)
-        .map(|m| origin[m.start()])
+        .map(|m| origin[m.start()] as usize)
         .collect();
     out.sort_unstable();
     out.dedup();
