@@ -124,6 +124,11 @@ fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
             if matches!(c, '-' | '\'' | '’') {
                 continue;
             }
+            if c.is_ascii() {
+                folded.push(c.to_ascii_lowercase());
+                origin.push(i as u32);
+                continue;
+            }
             for f in fold_char(c) {
                 folded.push(f);
                 origin.resize(folded.len(), i as u32);
