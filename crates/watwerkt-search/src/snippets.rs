@@ -23,8 +23,11 @@ impl Marks {
     pub(crate) fn new(terms: HashSet<String>) -> Self {
         // A contiguous NFA builds in microseconds; the default DFA took longer to build than a
         // small index takes to search.
+        // Leftmost matching lets the search skip ahead with a SIMD prefilter; any one
+        // occurrence per word is enough (see `occurrences`).
         let finder = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(terms.iter().filter(|t| !t.is_empty()))
             .ok();
         Marks { terms, finder }
@@ -135,13 +138,22 @@ fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
             }
         }
     }
-    // Overlapping occurrences too: the next may start inside this one, in the next word.
-    let mut out: Vec<usize> = finder
-        .find_overlapping_iter(&folded)
-        .map(|m| origin[m.start()] as usize)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
+    // One occurrence per word is enough: after one, the search goes on after its word (a match
+    // may run past a word's end only where a dropped hyphen or apostrophe joined two words).
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(m) = finder.find(aho_corasick::Input::new(&folded).range(from..)) {
+        let at = origin[m.start()] as usize;
+        out.push(at);
+        let next = if text[at..].starts_with(char::is_alphanumeric) {
+            word_at(text, at).1
+        } else {
+            at + 1
+        };
+        from = origin
+            .partition_point(|&o| (o as usize) < next)
+            .max(m.start() + 1);
+    }
     out
 }
 
