@@ -95,6 +95,8 @@ const KNOWN_CACHE_BYTES: usize = 64 << 20;
 const EXHAUSTIVE_SHARE: u64 = 8;
 /// Queries with more scored terms than this always rank by WAND (see `top_by_score`).
 const EXHAUSTIVE_MAX_TERMS: usize = 24;
+/// Searches of an index this large rank and count facets on two threads (see `search`).
+const PARALLEL_MIN_DOCS: u32 = 1 << 18;
 /// Positions between two fields in the phrase field, so a phrase does not span fields.
 const FIELD_GAP: usize = 100;
 /// The analysed terms of a document reach tantivy as text: terms separated by spaces, read by
@@ -1340,29 +1342,33 @@ impl SearchIndex {
         let total = hits.count();
         let limit = req.limit.clamp(1, 100);
         let wanted = limit.saturating_add(req.offset);
-        // Ranking (with snippets) and facet counting need only the hits: on two cores they run
-        // side by side.
-        let (ranked, facets) = rayon::join(
-            || -> Result<Vec<Hit>, SearchError> {
-                let top: Vec<Ranked> = if req.offset as u64 >= total {
-                    Vec::new()
-                } else if req.sort == Sort::Newest || scored.is_empty() {
-                    Self::top_newest(&snap, &hits, total, wanted)
-                } else {
-                    self.top_by_score(&snap, &scored, &hits, wanted)?
-                };
-                let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
-                let marks = Marks::new(
-                    scored
-                        .iter()
-                        .filter(|t| t.field == self.fields.body)
-                        .map(|t| t.term.clone())
-                        .collect(),
-                );
-                self.hits(&snap, &marks, &top)
-            },
-            || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups),
-        );
+        // Ranking (with snippets) and facet counting need only the hits: in a large index they
+        // run side by side on two cores; in a small one handing half to another thread costs more
+        // than it saves.
+        let rank = || -> Result<Vec<Hit>, SearchError> {
+            let top: Vec<Ranked> = if req.offset as u64 >= total {
+                Vec::new()
+            } else if req.sort == Sort::Newest || scored.is_empty() {
+                Self::top_newest(&snap, &hits, total, wanted)
+            } else {
+                self.top_by_score(&snap, &scored, &hits, wanted)?
+            };
+            let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
+            let marks = Marks::new(
+                scored
+                    .iter()
+                    .filter(|t| t.field == self.fields.body)
+                    .map(|t| t.term.clone())
+                    .collect(),
+            );
+            self.hits(&snap, &marks, &top)
+        };
+        let count = || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups);
+        let (ranked, facets) = if snap.len >= PARALLEL_MIN_DOCS {
+            rayon::join(rank, count)
+        } else {
+            (rank(), count())
+        };
         let hit_list = ranked?;
         // Said even when near spellings found something: the user should know what was searched.
         let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &parsed)?;
