@@ -162,6 +162,14 @@ async fn search_page_filters_paginates_and_links_projects() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Actieve filters"));
     assert!(r.body.contains("<mark>"), "snippets highlight the query");
+    // Each hit: its title and at most two passages.
+    for hit in r.body.split("<li class=\"result\">").skip(1) {
+        let hit = hit.split("</li>").next().unwrap();
+        assert!(
+            hit.matches("class=\"utrecht-paragraph snippet\"").count() <= 2,
+            "{hit}"
+        );
+    }
     assert!(r.body.contains("href=\"/project/"));
     assert!(r.body.contains(" checked"));
     // The chip removes its filter and keeps the query.

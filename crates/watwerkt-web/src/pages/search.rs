@@ -48,9 +48,40 @@ struct SearchPage {
     products: Vec<ProductHit>,
     total: u64,
     first: usize,
-    hits: Vec<Hit>,
+    hits: Vec<ShownHit>,
     prev: Option<String>,
     next: Option<String>,
+}
+
+/// Passages shown under a hit's title, at most.
+const PASSAGES: usize = 2;
+
+/// A hit as the page lists it: its title, then its best passages in reading order (the summary,
+/// the question, the outcome, the method); the title's own passage only when nothing else
+/// matched, since the title is shown above it.
+struct ShownHit {
+    project_number: String,
+    title: String,
+    /// HTML with the matched words in `<mark>` (escaped by the engine).
+    passages: Vec<String>,
+}
+
+impl From<Hit> for ShownHit {
+    fn from(mut h: Hit) -> Self {
+        let mut passages: Vec<String> = ["teaser", "question", "outcome", "method"]
+            .iter()
+            .filter_map(|f| h.snippets.remove(*f))
+            .take(PASSAGES)
+            .collect();
+        if passages.is_empty() {
+            passages.extend(h.snippets.remove("title"));
+        }
+        ShownHit {
+            project_number: h.project_number,
+            title: h.title,
+            passages,
+        }
+    }
 }
 
 fn request(st: &SearchState, limit: usize) -> SearchRequest {
@@ -168,7 +199,7 @@ pub async fn search_page(
         first: (st.page - 1) * PAGE_SIZE + 1,
         prev: (st.page > 1).then(|| at_page(st.page - 1)),
         next: (shown_to < res.total).then(|| at_page(st.page + 1)),
-        hits: res.hits,
+        hits: res.hits.into_iter().map(ShownHit::from).collect(),
         l,
     }
     .render()?;
