@@ -191,6 +191,8 @@ pub fn time_queries(
             limit: 10,
             offset: 0,
             sort: Sort::Relevance,
+            // Every matched field's snippet, as the CLI and the API give them.
+            passages: None,
         })
         .collect();
     let (first, timings) = time_rounds(ROUNDS, requests.len(), |i| {

@@ -357,6 +357,7 @@ pub fn search(
             SortOrder::Relevance => Sort::Relevance,
             SortOrder::Newest => Sort::Newest,
         },
+        passages: None,
     };
     let res = catalog.index().search(&req)?;
     if ctx.json {

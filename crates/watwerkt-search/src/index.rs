@@ -120,6 +120,8 @@ const INDEX_THREADS: usize = 2;
 const REBUILD_HEAP_BYTES: usize = 1 << 30;
 /// Fields whose snippets a hit shows, in this order.
 const SNIPPET_FIELDS: &[&str] = &["title", "teaser", "question", "outcome", "method"];
+/// Fields giving passages under a hit's title, in reading order (see `SearchRequest::passages`).
+const PASSAGE_FIELDS: &[&str] = &["teaser", "question", "outcome", "method"];
 /// The facets, by name.
 pub const FACETS: &[&str] = &[
     "theme",
@@ -152,6 +154,10 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub sort: Sort,
+    /// `None`: a snippet for every field that matched. `Some(n)`: passages to read under a
+    /// title, at most n, in reading order (teaser, question, outcome, method), or the title's own
+    /// when nothing else matched; fields after the n-th found are not looked at.
+    pub passages: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1373,7 +1379,7 @@ impl SearchIndex {
                     .map(|t| t.term.clone())
                     .collect(),
             );
-            self.hits(&snap, &marks, &top)
+            self.hits(&snap, &marks, &top, req.passages)
         };
         let count = || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups);
         let (ranked, facets) = if snap.len >= PARALLEL_MIN_DOCS {
@@ -1751,6 +1757,7 @@ impl SearchIndex {
         snap: &Snapshot,
         marks: &Marks,
         top: &[Ranked],
+        passages: Option<usize>,
     ) -> Result<Vec<Hit>, SearchError> {
         let mut hits = Vec::with_capacity(top.len());
         let mut seen = Seen::new();
@@ -1766,16 +1773,40 @@ impl SearchIndex {
                     .unwrap_or_default()
             };
             let mut snippets = BTreeMap::new();
-            let mut title = String::new();
-            for (name, field) in &self.fields.stored {
-                let text = get(*field);
-                if *name == "title" {
-                    title = text.lines().next().unwrap_or_default().to_owned();
+            let stored = |name: &str| {
+                self.fields
+                    .stored
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or("", |(_, f)| get(*f))
+            };
+            let title = stored("title")
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let mut mark = |name: &str| {
+                let s = snippet(&self.analyzer, &mut cache, marks, &mut seen, stored(name));
+                if let Some(s) = &s {
+                    snippets.insert(name.to_owned(), s.clone());
                 }
-                if !marks.is_empty()
-                    && let Some(s) = snippet(&self.analyzer, &mut cache, marks, &mut seen, text)
-                {
-                    snippets.insert((*name).to_owned(), s);
+                s.is_some()
+            };
+            if !marks.is_empty() {
+                match passages {
+                    None => SNIPPET_FIELDS.iter().for_each(|name| {
+                        mark(name);
+                    }),
+                    Some(n) => {
+                        let found = PASSAGE_FIELDS
+                            .iter()
+                            .filter(|name| mark(name))
+                            .take(n)
+                            .count();
+                        if found == 0 {
+                            mark("title");
+                        }
+                    }
                 }
             }
             hits.push(Hit {
@@ -1927,7 +1958,7 @@ impl SearchIndex {
                 .map(|t| t.term.clone())
                 .collect(),
         );
-        let found = self.hits(&snap, &marks, &top)?;
+        let found = self.hits(&snap, &marks, &top, None)?;
         let mut out = Vec::with_capacity(found.len());
         for (hit, r) in found.into_iter().zip(&top) {
             if Some(hit.project_number.as_str()) == like.exclude || out.len() == limit {

@@ -436,3 +436,39 @@ fn kept_facet_counts_change_no_count() {
         );
     }
 }
+
+/// Asked for passages, a hit gets at most that many, the first matching fields in reading order,
+/// and the title's own only when no other field matched.
+#[test]
+fn passages_are_the_first_matching_fields_in_reading_order() {
+    let (_dir, idx) = index();
+    let all = search(&idx, "schulden");
+    let few = idx
+        .search(&SearchRequest {
+            query: "schulden".into(),
+            limit: 10,
+            passages: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(all.hits.iter().any(|h| h.snippets.len() > 2));
+    for (a, f) in all.hits.iter().zip(&few.hits) {
+        assert_eq!(a.project_number, f.project_number);
+        let reading: Vec<&String> = ["teaser", "question", "outcome", "method"]
+            .iter()
+            .filter_map(|k| a.snippets.get_key_value(*k).map(|(k, _)| k))
+            .take(2)
+            .collect();
+        let got: Vec<&String> = f.snippets.keys().collect();
+        if reading.is_empty() {
+            assert!(got.iter().all(|k| *k == "title"), "{got:?}");
+        } else {
+            let mut want = reading.clone();
+            want.sort();
+            assert_eq!(got, want);
+            for k in got {
+                assert_eq!(f.snippets[k], a.snippets[k]);
+            }
+        }
+    }
+}

@@ -56,9 +56,9 @@ struct SearchPage {
 /// Passages shown under a hit's title, at most.
 const PASSAGES: usize = 2;
 
-/// A hit as the page lists it: its title, then its best passages in reading order (the summary,
-/// the question, the outcome, the method); the title's own passage only when nothing else
-/// matched, since the title is shown above it.
+/// A hit as the page lists it: its title, then the passages the engine chose, in reading order
+/// (the summary, the question, the outcome, the method; the title's own only when nothing else
+/// matched, since the title is shown above it).
 struct ShownHit {
     project_number: String,
     title: String,
@@ -84,7 +84,9 @@ impl From<Hit> for ShownHit {
     }
 }
 
-fn request(st: &SearchState, limit: usize) -> SearchRequest {
+/// The engine's request for `st`; `passages` as [`SearchRequest::passages`] (the page shows a
+/// few, the API gives every field's snippet).
+fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchRequest {
     SearchRequest {
         query: st.q.clone(),
         filters: st.filters.clone(),
@@ -95,6 +97,7 @@ fn request(st: &SearchState, limit: usize) -> SearchRequest {
         } else {
             Sort::Relevance
         },
+        passages,
     }
 }
 
@@ -113,7 +116,7 @@ pub async fn search_page(
         return Ok(page);
     }
     let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, request(&st, PAGE_SIZE)).await?;
+    let res = run(&app, request(&st, PAGE_SIZE, Some(PASSAGES))).await?;
     if let Some(number) = &res.redirect {
         return Ok(
             Redirect::to(&format!("{}/project/{}", l.base, query::encode(number))).into_response(),
@@ -274,6 +277,6 @@ pub async fn api_projects(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, request(&st, st.limit.unwrap_or(PAGE_SIZE))).await?;
+    let res = run(&app, request(&st, st.limit.unwrap_or(PAGE_SIZE), None)).await?;
     Ok(axum::Json(res).into_response())
 }
