@@ -7,6 +7,8 @@
 #     page comes from the page cache until the catalogue changes
 #   - the same URL made new on every request (wrk, 8 connections, a counter in the query string):
 #     throughput when the engine runs for every page
+#   - the query set's searches in turn, each request a new URL (wrk, 8 connections): throughput
+#     over many different searches
 # Usage: scripts/bench-web.sh [DATA_DIR]     (default: a fresh temp dir with the bundled catalogue)
 #        N=100000 scripts/bench-web.sh DIR   (first run: generate N synthetic projects with
 #                                             ../shared/bench/gencorpus.py and import them into DIR)
@@ -60,5 +62,26 @@ request = function()
 end
 LUA
 echo "wrk, new URL every request (engine):"
+wrk -t2 -c8 -d10s --latency -s "$MISS" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+# The query set in turn, each request a new URL: throughput over many different searches.
+python3 - "$MISS" <<'PY'
+import sys, urllib.parse
+lines = open("../shared/bench/queries.txt", encoding="utf-8").read().splitlines()
+paths = []
+for line in lines:
+    if not line.strip() or line.startswith("#"):
+        continue
+    q, *filters = line.split("\t")
+    path = "/zoeken?q=" + urllib.parse.quote_plus(q)
+    for f in filters:
+        key, _, value = f.partition("=")
+        path += "&f=" + urllib.parse.quote_plus(key + ":" + value)
+    paths.append(path)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    out.write("paths = {" + ",".join('"%s"' % p for p in paths) + "}\n")
+    out.write("counter = 0\nrequest = function()\n  counter = counter + 1\n")
+    out.write('  return wrk.format("GET", paths[(counter % #paths) + 1] .. "&bench=" .. counter)\nend\n')
+PY
+echo "wrk, the query set in turn, new URL every request (engine):"
 wrk -t2 -c8 -d10s --latency -s "$MISS" "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
 rm -f "$MISS"
