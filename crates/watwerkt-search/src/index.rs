@@ -1792,7 +1792,7 @@ impl SearchIndex {
                 }
                 s.is_some()
             };
-            if !marks.is_empty() {
+            if !marks.is_empty() && passages != Some(0) {
                 match passages {
                     None => SNIPPET_FIELDS.iter().for_each(|name| {
                         mark(name);

@@ -452,6 +452,15 @@ fn passages_are_the_first_matching_fields_in_reading_order() {
         })
         .unwrap();
     assert!(all.hits.iter().any(|h| h.snippets.len() > 2));
+    let none = idx
+        .search(&SearchRequest {
+            query: "schulden".into(),
+            limit: 10,
+            passages: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(none.hits.iter().all(|h| h.snippets.is_empty()));
     for (a, f) in all.hits.iter().zip(&few.hits) {
         assert_eq!(a.project_number, f.project_number);
         let reading: Vec<&String> = ["teaser", "question", "outcome", "method"]
