@@ -129,6 +129,8 @@ const REBUILD_HEAP_BYTES: usize = 1 << 30;
 const SNIPPET_FIELDS: &[&str] = &["title", "teaser", "question", "outcome", "method"];
 /// Fields giving passages under a hit's title, in reading order (see `SearchRequest::passages`).
 const PASSAGE_FIELDS: &[&str] = &["teaser", "question", "outcome", "method"];
+/// The title's field: its passage only when no field of `PASSAGE_FIELDS` matched.
+const PASSAGE_FALLBACK: &str = "title";
 /// The facets, by name.
 pub const FACETS: &[&str] = &[
     "theme",
@@ -174,6 +176,18 @@ pub struct Hit {
     pub score: f32,
     /// Field → HTML with the matched words in `<mark>`; everything else escaped.
     pub snippets: BTreeMap<String, String>,
+}
+
+impl Hit {
+    /// Takes the snippets out in reading order (the passages of
+    /// [`SearchRequest::passages`] first, the title's last).
+    pub fn take_passages(&mut self) -> Vec<String> {
+        PASSAGE_FIELDS
+            .iter()
+            .chain([&PASSAGE_FALLBACK])
+            .filter_map(|f| self.snippets.remove(*f))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -416,11 +430,12 @@ struct ScoreCache {
     bytes: usize,
 }
 
-/// Documents per block of a term's block maxima: one word of a hit bitset.
+/// Documents per block of an item's block maxima: one word of a hit bitset.
 const SCORE_BLOCK: usize = 64;
 
-/// A term's score in every document, and the best of each block of `SCORE_BLOCK` documents: the
-/// ranking bounds a block from its terms' maxima and reads the scores of few blocks.
+/// A query item's score in every document, and the best of each block of `SCORE_BLOCK`
+/// documents: the ranking bounds a block from its items' maxima and reads the scores of few
+/// blocks.
 struct DenseScores {
     scores: Vec<f32>,
     block_max: Vec<f32>,
@@ -1793,27 +1808,34 @@ impl SearchIndex {
                 .next()
                 .unwrap_or_default()
                 .to_owned();
-            let mut mark = |name: &str| {
-                let s = snippet(&self.analyzer, &mut cache, marks, &mut seen, stored(name));
-                if let Some(s) = &s {
-                    snippets.insert(name.to_owned(), s.clone());
+            // Whether `name` has a snippet (kept in `snippets`).
+            let mut mark = |name: &str| match snippet(
+                &self.analyzer,
+                &mut cache,
+                marks,
+                &mut seen,
+                stored(name),
+            ) {
+                Some(s) => {
+                    snippets.insert(name.to_owned(), s);
+                    true
                 }
-                s.is_some()
+                None => false,
             };
-            if !marks.is_empty() && passages != Some(0) {
-                match passages {
-                    None => SNIPPET_FIELDS.iter().for_each(|name| {
-                        mark(name);
-                    }),
-                    Some(n) => {
-                        let found = PASSAGE_FIELDS
-                            .iter()
-                            .filter(|name| mark(name))
-                            .take(n)
-                            .count();
-                        if found == 0 {
-                            mark("title");
-                        }
+            match passages {
+                _ if marks.is_empty() => {}
+                None => SNIPPET_FIELDS.iter().for_each(|name| {
+                    mark(name);
+                }),
+                Some(0) => {}
+                Some(n) => {
+                    let found = PASSAGE_FIELDS
+                        .iter()
+                        .filter(|name| mark(name))
+                        .take(n)
+                        .count();
+                    if found == 0 {
+                        mark(PASSAGE_FALLBACK);
                     }
                 }
             }

@@ -63,13 +63,7 @@ pub(crate) fn snippet(
     }
     // Only the words holding an occurrence are looked at, not every word of the text.
     let mut marked: Vec<(usize, usize)> = Vec::new();
-    let mut word_end = 0;
-    for at in found {
-        if at < word_end || !text[at..].starts_with(char::is_alphanumeric) {
-            continue;
-        }
-        let (start, end) = word_at(text, at);
-        word_end = end;
+    for (start, end) in found {
         let w = &text[start..end];
         let m = match seen.get(w) {
             Some(m) => *m,
@@ -104,10 +98,10 @@ pub(crate) fn snippet(
     Some(html.trim().to_owned())
 }
 
-/// Where in `text` (byte offsets, ascending) a searched term occurs in the folded text, with
-/// hyphens and apostrophes left out as `matches` leaves them out of a word. Every word that
-/// `matches` can accept holds one of these offsets.
-fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
+/// The words of `text` (byte ranges, ascending, each once) in which a searched term occurs in
+/// the folded text, with hyphens and apostrophes left out as `matches` leaves them out of a word.
+/// Every word that `matches` can accept is among them.
+fn occurrences(marks: &Marks, text: &str) -> Vec<(usize, usize)> {
     let Some(finder) = &marks.finder else {
         return Vec::new();
     };
@@ -144,9 +138,10 @@ fn occurrences(marks: &Marks, text: &str) -> Vec<usize> {
     let mut from = 0;
     while let Some(m) = finder.find(aho_corasick::Input::new(&folded).range(from..)) {
         let at = origin[m.start()] as usize;
-        out.push(at);
         let next = if text[at..].starts_with(char::is_alphanumeric) {
-            word_at(text, at).1
+            let word = word_at(text, at);
+            out.push(word);
+            word.1
         } else {
             at + 1
         };

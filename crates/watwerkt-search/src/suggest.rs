@@ -80,7 +80,6 @@ impl Tokenizer for CompletionTokenizer {
             t.text.clear();
             if word.is_ascii() {
                 t.text.push_str(word);
-                t.text.make_ascii_lowercase();
                 t.text.push(SEP);
                 t.text.push_str(word);
                 t.text.make_ascii_lowercase();

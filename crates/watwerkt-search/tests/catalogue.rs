@@ -442,24 +442,19 @@ fn kept_facet_counts_change_no_count() {
 #[test]
 fn passages_are_the_first_matching_fields_in_reading_order() {
     let (_dir, idx) = index();
+    let with_passages = |n| {
+        idx.search(&SearchRequest {
+            query: "schulden".into(),
+            limit: 10,
+            passages: Some(n),
+            ..Default::default()
+        })
+        .unwrap()
+    };
     let all = search(&idx, "schulden");
-    let few = idx
-        .search(&SearchRequest {
-            query: "schulden".into(),
-            limit: 10,
-            passages: Some(2),
-            ..Default::default()
-        })
-        .unwrap();
+    let few = with_passages(2);
     assert!(all.hits.iter().any(|h| h.snippets.len() > 2));
-    let none = idx
-        .search(&SearchRequest {
-            query: "schulden".into(),
-            limit: 10,
-            passages: Some(0),
-            ..Default::default()
-        })
-        .unwrap();
+    let none = with_passages(0);
     assert!(none.hits.iter().all(|h| h.snippets.is_empty()));
     for (a, f) in all.hits.iter().zip(&few.hits) {
         assert_eq!(a.project_number, f.project_number);

@@ -68,18 +68,10 @@ struct ShownHit {
 
 impl From<Hit> for ShownHit {
     fn from(mut h: Hit) -> Self {
-        let mut passages: Vec<String> = ["teaser", "question", "outcome", "method"]
-            .iter()
-            .filter_map(|f| h.snippets.remove(*f))
-            .take(PASSAGES)
-            .collect();
-        if passages.is_empty() {
-            passages.extend(h.snippets.remove("title"));
-        }
         ShownHit {
+            passages: h.take_passages(),
             project_number: h.project_number,
             title: h.title,
-            passages,
         }
     }
 }
