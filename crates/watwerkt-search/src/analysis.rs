@@ -108,7 +108,11 @@ impl Analyzer {
             let joiners = ['-', '\'', '’'];
             let first = position;
             let mut pieces = 0;
-            for piece in word.split(joiners).filter(|p| !p.is_empty()) {
+            // Most words have no joiner: then the word is its only piece, found without a search.
+            let joined = word.bytes().any(|b| matches!(b, b'-' | b'\'' | 0xE2));
+            let split = joined.then(|| word.split(joiners)).into_iter().flatten();
+            let whole = (!joined).then_some(word);
+            for piece in split.chain(whole).filter(|p| !p.is_empty()) {
                 cache.with_terms(
                     piece,
                     |w| self.word_terms(w),
@@ -259,12 +263,28 @@ pub(crate) fn fold_char(c: char) -> impl Iterator<Item = char> {
 pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let rest = &text[at..];
-        let start = at + rest.find(char::is_alphanumeric)?;
+        let mut start = at;
+        loop {
+            let c = char_at(text, start)?;
+            if c.is_alphanumeric() {
+                break;
+            }
+            start += c.len_utf8();
+        }
         let end = word_end(text, start);
         at = end;
         Some((start, end, &text[start..end]))
     })
+}
+
+/// The character starting at byte `i`, decoded without Unicode tables when it is ASCII (most
+/// characters of Dutch text are: this is the inner loop of every analysis).
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        Some(_) => text[i..].chars().next(),
+        None => None,
+    }
 }
 
 /// A hyphen or apostrophe joins two words' letters into one word ("re-integratie", "cliënt's").
@@ -274,12 +294,14 @@ fn is_joiner(c: char) -> bool {
 
 /// The end of the word whose letters run on from `from` (a letter or digit).
 fn word_end(text: &str, from: usize) -> usize {
-    let mut chars = text[from..].char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let joins = is_joiner(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if !(c.is_alphanumeric() || joins) {
-            return from + i;
+    let mut i = from;
+    while let Some(c) = char_at(text, i) {
+        let next = i + c.len_utf8();
+        let joins = || is_joiner(c) && char_at(text, next).is_some_and(|n| n.is_alphanumeric());
+        if !(c.is_alphanumeric() || joins()) {
+            return i;
         }
+        i = next;
     }
     text.len()
 }

@@ -363,8 +363,10 @@ impl TokenStream for TermsStream<'_> {
                 Some(_) => break,
             }
         }
-        let end = self.text[self.at..]
-            .find(' ')
+        // Terms are short: a plain loop beats memchr's set-up.
+        let end = bytes[self.at..]
+            .iter()
+            .position(|&b| b == b' ')
             .map_or(self.text.len(), |i| self.at + i);
         self.token.text.clear();
         self.token.text.push_str(&self.text[self.at..end]);
