@@ -165,6 +165,17 @@ impl Analyzer {
         parts
     }
 
+    /// The first split of a compound, head and tail without the linking letters
+    /// ("uitkeringsgerechtigden" → "uitkering", "gerechtigden"), or `None` for a plain word.
+    pub fn split_once(&self, folded: &str) -> Option<(String, String)> {
+        let chars: Vec<char> = folded.chars().collect();
+        if chars.len() < MIN_COMPOUND || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        let (head, tail) = self.best_split(&chars)?;
+        Some((head.iter().collect(), tail.iter().collect()))
+    }
+
     fn collect_parts(&self, word: &[char], out: &mut Vec<String>, depth: u8) {
         if depth > 3 {
             return;

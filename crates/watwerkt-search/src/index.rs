@@ -36,7 +36,7 @@ use tantivy::{
 };
 use watwerkt_domain::{Project, ProjectNumber};
 
-use crate::analysis::{Analyzer, TokenKind, WordCache};
+use crate::analysis::{Analyzer, TokenKind, WordCache, fold};
 use crate::bits::DocBits;
 use crate::facets::{FacetTables, Known};
 use crate::products::{ProductHit, ProductIndex};
@@ -206,6 +206,8 @@ pub enum Notice {
     UnknownFields { fields: Vec<String> },
     /// Nothing matched as typed; these are the results of the corrected query.
     Corrected { query: String },
+    /// A typed word the catalogue does not have was searched as the words it is compounded of.
+    Split { word: String, parts: Vec<String> },
 }
 
 impl Notice {
@@ -222,6 +224,10 @@ impl Notice {
             Notice::Corrected { query } => {
                 format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
             }
+            Notice::Split { word, parts } => format!(
+                "“{word}” komt in de catalogus niet voor; gezocht op de delen {}.",
+                parts.join(" + ")
+            ),
         }
     }
 
@@ -237,6 +243,10 @@ impl Notice {
             Notice::Corrected { query } => {
                 format!("Nothing matched as typed; these are the results for “{query}”.")
             }
+            Notice::Split { word, parts } => format!(
+                "“{word}” does not occur in the catalogue; searched for its parts {}.",
+                parts.join(" + ")
+            ),
         }
     }
 }
@@ -1273,6 +1283,174 @@ impl SearchIndex {
         Ok(Some(plan))
     }
 
+    /// Reads each word typed on its own that the catalogue does not have, not even through a
+    /// synonym, as the words it is compounded of when the catalogue has those: Dutch makes new
+    /// compounds freely, and "uitkeringsgerechtigden" is about "uitkering" and "gerechtigden"
+    /// rather than a misspelling of whatever word lies two letters away. Each part becomes a
+    /// word of the query (all must match, as typed words do); a part the catalogue does not have
+    /// either is split in turn. Tells of the first word split.
+    fn split_unknown_compounds(
+        &self,
+        snap: &Snapshot,
+        mut parsed: ParsedQuery,
+    ) -> Result<(ParsedQuery, Option<Notice>), SearchError> {
+        let mut notice = None;
+        let mut groups = Vec::with_capacity(parsed.groups.len());
+        for group in std::mem::take(&mut parsed.groups) {
+            let parts = match group.as_slice() {
+                [Item::Word(word)] => self.compound_parts(snap, word, 0)?,
+                _ => None,
+            };
+            match parts {
+                Some(parts) => {
+                    if notice.is_none()
+                        && let [Item::Word(word)] = group.as_slice()
+                    {
+                        notice = Some(Notice::Split {
+                            word: word.clone(),
+                            parts: parts.clone(),
+                        });
+                    }
+                    groups.extend(parts.into_iter().map(|p| vec![Item::Word(p)]));
+                }
+                None => groups.push(group),
+            }
+        }
+        parsed.groups = groups;
+        Ok((parsed, notice))
+    }
+
+    /// Synonyms of several words. A run of typed words that is a phrase of a synonym group
+    /// ("domestic violence", "young people") becomes one item, the typed phrase, with the group's
+    /// first entry and its other phrases as alternatives ("huiselijk geweld"; "jongeren", which
+    /// brings its own synonyms). A typed word of a group with phrases gets those phrases as alternatives too
+    /// (its single-word synonyms come in as usual, in `plan_word`). Also returns the query
+    /// without the words read as a phrase, for "did you mean": they are no typos.
+    fn expand_synonym_phrases(&self, mut parsed: ParsedQuery) -> (ParsedQuery, ParsedQuery) {
+        let groups = std::mem::take(&mut parsed.groups);
+        let mut for_typos = parsed.clone();
+        // Each group that is one typed word, with the stems of its words.
+        let typed: Vec<Option<(&str, Vec<String>)>> = groups
+            .iter()
+            .map(|g| match g.as_slice() {
+                [Item::Word(w)] => Some((
+                    w.as_str(),
+                    self.analyzer
+                        .analyze(w)
+                        .into_iter()
+                        .filter(|t| t.kind == TokenKind::Word)
+                        .map(|t| t.term)
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let entry = |m: &crate::synonyms::Member| {
+            if m.is_phrase() {
+                Item::Phrase(m.text.clone())
+            } else {
+                Item::Word(m.text.clone())
+            }
+        };
+        let mut i = 0;
+        while i < groups.len() {
+            // The stems of the typed words from here on, and where each word's stems end.
+            let mut run: Vec<&str> = Vec::new();
+            let mut ends = Vec::new();
+            for (_, stems) in typed[i..].iter().map_while(Option::as_ref) {
+                run.extend(stems.iter().map(String::as_str));
+                ends.push(run.len());
+            }
+            let phrase = self.synonyms.phrase_at(&run).and_then(|(len, group)| {
+                ends.iter().position(|&e| e == len).map(|k| (k + 1, group))
+            });
+            if let Some((words, group)) = phrase {
+                let text: Vec<&str> = typed[i..i + words]
+                    .iter()
+                    .flatten()
+                    .map(|(w, _)| *w)
+                    .collect();
+                let said = &run[..ends[words - 1]];
+                // The group's first entry stands for it: when it is a word, its single-word
+                // synonyms come with it at their usual weight (as when it is typed), so a
+                // project is not lifted for holding several of them.
+                let members = self.synonyms.members(group);
+                let first_is_word = !members[0].is_phrase();
+                let mut items = vec![Item::Phrase(text.join(" "))];
+                items.extend(
+                    members
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, m)| *k == 0 || m.is_phrase() || !first_is_word)
+                        .filter(|(_, m)| !m.stems.iter().eq(said.iter().copied()))
+                        .map(|(_, m)| entry(m)),
+                );
+                parsed.groups.push(items);
+                i += words;
+                continue;
+            }
+            let mut items = groups[i].clone();
+            if let Some((_, stems)) = &typed[i]
+                && let [stem] = stems.as_slice()
+                && let Some(group) = self.synonyms.group_of(stem)
+            {
+                let members = self.synonyms.members(group);
+                items.extend(members.iter().filter(|m| m.is_phrase()).map(entry));
+            }
+            parsed.groups.push(items);
+            for_typos.groups.push(groups[i].clone());
+            i += 1;
+        }
+        (parsed, for_typos)
+    }
+
+    /// The parts `word` is searched as (see `split_unknown_compounds`), or `None` to search it
+    /// as typed: it is known, or no split of it is made of known words.
+    fn compound_parts(
+        &self,
+        snap: &Snapshot,
+        word: &str,
+        depth: u8,
+    ) -> Result<Option<Vec<String>>, SearchError> {
+        const MAX_DEPTH: u8 = 3;
+        let tokens = self.analyzer.analyze(word);
+        let [stem] = tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Part)
+            .collect::<Vec<_>>()[..]
+        else {
+            return Ok(None);
+        };
+        if depth >= MAX_DEPTH || self.stem_occurs(snap, &stem.term)? {
+            return Ok(None);
+        }
+        let Some((head, tail)) = self.analyzer.split_once(&fold(word)) else {
+            return Ok(None);
+        };
+        let mut parts = Vec::new();
+        for part in [head, tail] {
+            match self.compound_parts(snap, &part, depth + 1)? {
+                Some(sub) => parts.extend(sub),
+                None if self.stem_occurs(snap, &self.analyzer.stem(&part))? => parts.push(part),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(parts))
+    }
+
+    /// Whether a stem occurs in the catalogue as a word or compound part, itself or a synonym.
+    fn stem_occurs(&self, snap: &Snapshot, stem: &str) -> Result<bool, SearchError> {
+        let f = &self.fields;
+        for s in std::iter::once(stem).chain(self.synonyms.expand(stem)) {
+            for field in [f.body, f.parts] {
+                if snap.doc_freq(field, s).map_err(err(&self.dir))? > 0 {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// The documents an item matches (deleted ones included).
     fn item_docs(&self, snap: &Snapshot, plan: &ItemPlan) -> Result<DocBits, SearchError> {
         let mut bits = DocBits::empty(snap.len);
@@ -1344,7 +1522,8 @@ impl SearchIndex {
     #[tracing::instrument(skip(self), fields(query = %req.query))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let snap = self.snapshot();
-        let parsed = parse(&req.query);
+        let (split_query, split) = self.split_unknown_compounds(&snap, parse(&req.query))?;
+        let (parsed, for_typos) = self.expand_synonym_phrases(split_query);
         let trimmed = req.query.trim();
         if trimmed.len() >= 6
             && trimmed.bytes().all(|b| b.is_ascii_digit())
@@ -1369,9 +1548,13 @@ impl SearchIndex {
                     .push(normalise_filter(facet, v));
             }
         }
-        let mut notice = (!parsed.unknown_fields.is_empty()).then(|| Notice::UnknownFields {
-            fields: parsed.unknown_fields.clone(),
-        });
+        let mut notice = if parsed.unknown_fields.is_empty() {
+            split
+        } else {
+            Some(Notice::UnknownFields {
+                fields: parsed.unknown_fields.clone(),
+            })
+        };
         let TextMatch {
             docs: text,
             scored,
@@ -1414,7 +1597,7 @@ impl SearchIndex {
         };
         let hit_list = ranked?;
         // Said even when near spellings found something: the user should know what was searched.
-        let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &parsed)?;
+        let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &for_typos)?;
         if total == 0
             && let Some(corrected) = &did_you_mean
         {
@@ -1521,6 +1704,12 @@ impl SearchIndex {
             for item in group {
                 if let Some(plan) = self.plan_item(snap, item)? {
                     let docs = self.item_docs(snap, &plan)?;
+                    // A phrase no project has scores nothing: as one of several alternatives
+                    // (a synonym phrase) its words would otherwise lift projects that hold them
+                    // anywhere.
+                    if !plan.phrases.is_empty() && group.len() > 1 && docs.count() == 0 {
+                        continue;
+                    }
                     match &mut bits {
                         Some(b) => b.or_with(&docs),
                         None => bits = Some(docs),

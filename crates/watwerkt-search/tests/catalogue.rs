@@ -245,6 +245,52 @@ fn did_you_mean_corrects_words_the_catalogue_lacks() {
 }
 
 #[test]
+fn an_unknown_compound_is_searched_as_the_words_it_is_made_of() {
+    let (_d, idx) = index();
+    let r = search(&idx, "statushoudersbeleid");
+    assert_eq!(
+        r.notice,
+        Some(Notice::Split {
+            word: "statushoudersbeleid".into(),
+            parts: vec!["statushouders".into(), "beleid".into()],
+        })
+    );
+    let parts = search(&idx, "statushouders beleid");
+    assert!(r.total > 0);
+    assert_eq!((r.total, numbers(&r)), (parts.total, numbers(&parts)));
+    assert_eq!(r.did_you_mean, None);
+    // Words the catalogue has, compounds included, are searched as typed.
+    assert_eq!(search(&idx, "schuldhulpverlening").notice, None);
+    assert_eq!(search(&idx, "armoedebestrijding").notice, None);
+    // A split with a part the catalogue lacks ("fiets") is no reading of the word.
+    assert!(!matches!(
+        search(&idx, "fietsproject").notice,
+        Some(Notice::Split { .. })
+    ));
+    // Only a word typed on its own is split, not one of a phrase or an OR.
+    let r = search(&idx, "\"statushoudersbeleid\"");
+    assert_eq!((r.total, r.notice), (0, None));
+}
+
+#[test]
+fn synonym_phrases_find_what_their_dutch_entry_finds() {
+    let (_d, idx) = index();
+    let english = search(&idx, "domestic violence");
+    let dutch = search(&idx, "huiselijk geweld");
+    assert!(dutch.total > 0);
+    assert_eq!(numbers(&english), numbers(&dutch));
+    assert_eq!(english.did_you_mean, None);
+    // "young people" is "jongeren" with its synonyms at their usual weight.
+    let english = search(&idx, "debt young people");
+    let dutch = search(&idx, "schulden jongeren");
+    assert_eq!(numbers(&english), numbers(&dutch));
+    assert_eq!(english.notice, None);
+    // The words of a phrase typed apart, or in another order, are no phrase.
+    let apart = search(&idx, "violence domestic");
+    assert_eq!(apart.total, 0);
+}
+
+#[test]
 fn similar_projects_and_the_vraagbaak_say_what_connects_them() {
     let (_d, idx) = index();
     let project = common::seed_projects()
