@@ -74,6 +74,16 @@ impl Analyzer {
         self.stemmer.stem(folded).into_owned()
     }
 
+    /// The stems of a text's words, in order: its `TokenKind::Word` terms, made without looking
+    /// for compound parts (which costs most of an analysis).
+    pub fn word_stems(&self, text: &str) -> Vec<String> {
+        words(text)
+            .flat_map(|(_, _, word)| word.split(['-', '\'', '’']))
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| self.stem(&fold(piece)))
+            .collect()
+    }
+
     /// All tokens of a text, in order.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
         self.analyze_cached(text, &mut WordCache::default())
@@ -337,6 +347,19 @@ mod tests {
     use super::*;
 
     /// `word_at` finds, from any letter of a word, the word `words` gives.
+    #[test]
+    fn word_stems_are_the_word_terms_of_an_analysis() {
+        let a = Analyzer::new(["schuld", "hulpverlening", "werk", "gever"]);
+        let text = "Schuldhulpverlening voor re-integratie van cliënt's en werkgevers";
+        let words: Vec<String> = a
+            .analyze(text)
+            .into_iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.term)
+            .collect();
+        assert_eq!(a.word_stems(text), words);
+    }
+
     #[test]
     fn word_at_agrees_with_words() {
         for text in [

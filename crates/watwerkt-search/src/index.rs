@@ -1326,22 +1326,18 @@ impl SearchIndex {
     /// brings its own synonyms). A typed word of a group with phrases gets those phrases as alternatives too
     /// (its single-word synonyms come in as usual, in `plan_word`). Also returns the query
     /// without the words read as a phrase, for "did you mean": they are no typos.
-    fn expand_synonym_phrases(&self, mut parsed: ParsedQuery) -> (ParsedQuery, ParsedQuery) {
+    fn expand_synonym_phrases(
+        &self,
+        snap: &Snapshot,
+        mut parsed: ParsedQuery,
+    ) -> Result<(ParsedQuery, ParsedQuery), SearchError> {
         let groups = std::mem::take(&mut parsed.groups);
         let mut for_typos = parsed.clone();
         // Each group that is one typed word, with the stems of its words.
         let typed: Vec<Option<(&str, Vec<String>)>> = groups
             .iter()
             .map(|g| match g.as_slice() {
-                [Item::Word(w)] => Some((
-                    w.as_str(),
-                    self.analyzer
-                        .analyze(w)
-                        .into_iter()
-                        .filter(|t| t.kind == TokenKind::Word)
-                        .map(|t| t.term)
-                        .collect(),
-                )),
+                [Item::Word(w)] => Some((w.as_str(), self.analyzer.word_stems(w))),
                 _ => None,
             })
             .collect();
@@ -1351,6 +1347,20 @@ impl SearchIndex {
             } else {
                 Item::Word(m.text.clone())
             }
+        };
+        // A phrase with a word the catalogue lacks (most English ones) cannot match: it is left
+        // out before it costs a phrase search.
+        let can_match = |m: &crate::synonyms::Member| -> Result<bool, SearchError> {
+            for stem in &m.stems {
+                if snap
+                    .doc_freq(self.fields.body, stem)
+                    .map_err(err(&self.dir))?
+                    == 0
+                {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
         };
         let mut i = 0;
         while i < groups.len() {
@@ -1377,14 +1387,14 @@ impl SearchIndex {
                 let members = self.synonyms.members(group);
                 let first_is_word = !members[0].is_phrase();
                 let mut items = vec![Item::Phrase(text.join(" "))];
-                items.extend(
-                    members
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, m)| *k == 0 || m.is_phrase() || !first_is_word)
-                        .filter(|(_, m)| !m.stems.iter().eq(said.iter().copied()))
-                        .map(|(_, m)| entry(m)),
-                );
+                for (k, m) in members.iter().enumerate() {
+                    if (k == 0 || m.is_phrase() || !first_is_word)
+                        && !m.stems.iter().eq(said.iter().copied())
+                        && (!m.is_phrase() || can_match(m)?)
+                    {
+                        items.push(entry(m));
+                    }
+                }
                 parsed.groups.push(items);
                 i += words;
                 continue;
@@ -1394,14 +1404,17 @@ impl SearchIndex {
                 && let [stem] = stems.as_slice()
                 && let Some(group) = self.synonyms.group_of(stem)
             {
-                let members = self.synonyms.members(group);
-                items.extend(members.iter().filter(|m| m.is_phrase()).map(entry));
+                for m in self.synonyms.members(group) {
+                    if m.is_phrase() && can_match(m)? {
+                        items.push(entry(m));
+                    }
+                }
             }
             parsed.groups.push(items);
             for_typos.groups.push(groups[i].clone());
             i += 1;
         }
-        (parsed, for_typos)
+        Ok((parsed, for_typos))
     }
 
     /// The parts `word` is searched as (see `split_unknown_compounds`), or `None` to search it
@@ -1413,15 +1426,10 @@ impl SearchIndex {
         depth: u8,
     ) -> Result<Option<Vec<String>>, SearchError> {
         const MAX_DEPTH: u8 = 3;
-        let tokens = self.analyzer.analyze(word);
-        let [stem] = tokens
-            .iter()
-            .filter(|t| t.kind != TokenKind::Part)
-            .collect::<Vec<_>>()[..]
-        else {
+        let [stem] = &self.analyzer.word_stems(word)[..] else {
             return Ok(None);
         };
-        if depth >= MAX_DEPTH || self.stem_occurs(snap, &stem.term)? {
+        if depth >= MAX_DEPTH || self.stem_occurs(snap, stem)? {
             return Ok(None);
         }
         let Some((head, tail)) = self.analyzer.split_once(&fold(word)) else {
@@ -1523,7 +1531,7 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let snap = self.snapshot();
         let (split_query, split) = self.split_unknown_compounds(&snap, parse(&req.query))?;
-        let (parsed, for_typos) = self.expand_synonym_phrases(split_query);
+        let (parsed, for_typos) = self.expand_synonym_phrases(&snap, split_query)?;
         let trimmed = req.query.trim();
         if trimmed.len() >= 6
             && trimmed.bytes().all(|b| b.is_ascii_digit())
