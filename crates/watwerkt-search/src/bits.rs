@@ -49,6 +49,40 @@ impl DocBits {
         }
     }
 
+    /// The documents in exactly k of `sets`, for k from `sets.len()` down to 1, each tier with
+    /// its k. Counts are kept bit-sliced (one bitset per binary digit), so the work is a few
+    /// word operations per set and word rather than per document.
+    pub(crate) fn by_coverage(sets: &[DocBits], len: u32) -> Vec<(usize, DocBits)> {
+        let digits = (usize::BITS - sets.len().leading_zeros()) as usize;
+        let mut planes = vec![DocBits::empty(len); digits];
+        for set in sets {
+            for (i, &w) in set.words.iter().enumerate() {
+                let mut carry = w;
+                for plane in planes.iter_mut() {
+                    if carry == 0 {
+                        break;
+                    }
+                    let sum = plane.words[i] ^ carry;
+                    carry &= plane.words[i];
+                    plane.words[i] = sum;
+                }
+            }
+        }
+        (1..=sets.len())
+            .rev()
+            .map(|k| {
+                let mut tier = DocBits::empty(len);
+                for (i, w) in tier.words.iter_mut().enumerate() {
+                    *w = planes.iter().enumerate().fold(!0u64, |acc, (d, plane)| {
+                        let p = plane.words[i];
+                        acc & if k >> d & 1 == 1 { p } else { !p }
+                    });
+                }
+                (k, tier)
+            })
+            .collect()
+    }
+
     /// |self ∩ other| without building the intersection.
     pub(crate) fn and_count(&self, other: &DocBits) -> u64 {
         self.words
@@ -120,5 +154,37 @@ mod tests {
         a.and_not_with(&b);
         assert_eq!(a.iter().collect::<Vec<_>>(), [0, 64, 199]);
         assert!(a.contains(199) && !a.contains(5) && !a.contains(1000));
+    }
+
+    #[test]
+    fn coverage_tiers_count_the_sets_each_document_is_in() {
+        // Five sets over 300 documents: document d is in set s when (d * (s + 3)) % 7 < 4.
+        let len = 300;
+        let sets: Vec<DocBits> = (0..5)
+            .map(|s| {
+                let mut b = DocBits::empty(len);
+                for d in 0..len {
+                    if (d * (s + 3)) % 7 < 4 {
+                        b.insert(d);
+                    }
+                }
+                b
+            })
+            .collect();
+        let tiers = DocBits::by_coverage(&sets, len);
+        assert_eq!(
+            tiers.iter().map(|t| t.0).collect::<Vec<_>>(),
+            [5, 4, 3, 2, 1]
+        );
+        for d in 0..len {
+            let k = sets.iter().filter(|s| s.contains(d)).count();
+            let holding: Vec<usize> = tiers
+                .iter()
+                .filter(|(_, t)| t.contains(d))
+                .map(|t| t.0)
+                .collect();
+            let expected = if k == 0 { vec![] } else { vec![k] };
+            assert_eq!(holding, expected, "document {d}");
+        }
     }
 }

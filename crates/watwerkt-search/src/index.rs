@@ -41,7 +41,7 @@ use crate::bits::DocBits;
 use crate::facets::{FacetTables, Known};
 use crate::products::{ProductHit, ProductIndex};
 use crate::query::{Item, ParsedQuery, parse};
-use crate::similar::Like;
+use crate::similar::{Like, is_stopword};
 use crate::snippets::{Marks, Seen, snippet};
 use crate::suggest::CompletionTokenizer;
 use crate::synonyms::Synonyms;
@@ -90,6 +90,9 @@ const SCORE_CACHE_BYTES: usize = 384 << 20;
 /// Memory for the facet counts of common words' documents (about 130 KB a word at a million
 /// projects), counted once and kept as supersets to count later hit sets from.
 const KNOWN_CACHE_BYTES: usize = 64 << 20;
+/// Among partial matches, a word in more than 1/`COMMON_SHARE` of the projects does not count
+/// towards how much of the query a project has (see `coverage_tiers`).
+const COMMON_SHARE: u64 = 4;
 /// Ranking adds up per-document score arrays instead of running WAND when the scored terms'
 /// postings add up to at least 1/`EXHAUSTIVE_SHARE` of the documents.
 const EXHAUSTIVE_SHARE: u64 = 8;
@@ -717,6 +720,9 @@ struct TextMatch {
     /// The groups every match has (empty when any group was enough), each with a key naming
     /// what it matches: supersets of the hits whose facet counts may be known.
     groups: Vec<(String, DocBits)>,
+    /// When no project matched every group: the matches by how many groups they have, most
+    /// first, so the best partial matches are those that lack the fewest words.
+    tiers: Vec<DocBits>,
 }
 
 /// A Levenshtein automaton as tantivy's term dictionary walks it.
@@ -1475,6 +1481,37 @@ impl SearchIndex {
         Ok(bits)
     }
 
+    /// The partial matches `any` by how many of the query's telling words they have, most
+    /// first, then those with only other words. A stop word ("hoe", "je", "naar") or a word in
+    /// more than 1/`COMMON_SHARE` of the projects ("werk") tells little: a project with
+    /// "statushouders" answers "hoe begeleid je statushouders naar werk" better than one with
+    /// every word but that one.
+    fn coverage_tiers(
+        snap: &Snapshot,
+        groups: &[DocBits],
+        telling: &[bool],
+        any: &DocBits,
+    ) -> Vec<DocBits> {
+        let live = snap.alive.count().max(1);
+        let telling: Vec<DocBits> = groups
+            .iter()
+            .zip(telling)
+            .filter(|(g, telling)| **telling && g.and_count(&snap.alive) * COMMON_SHARE <= live)
+            .map(|(g, _)| g.clone())
+            .collect();
+        let mut rest = any.clone();
+        let mut tiers: Vec<DocBits> = DocBits::by_coverage(&telling, snap.len)
+            .into_iter()
+            .map(|(_, mut tier)| {
+                tier.and_with(any);
+                rest.and_not_with(&tier);
+                tier
+            })
+            .collect();
+        tiers.push(rest);
+        tiers
+    }
+
     /// Live documents with every group (`all_groups`) or any group, and no excluded item.
     fn text_docs(
         &self,
@@ -1567,6 +1604,7 @@ impl SearchIndex {
             docs: text,
             scored,
             groups,
+            tiers,
         } = self.match_text(&snap, &parsed, &mut notice)?;
         let filtered = Self::filter_docs(&snap, &by_facet, None);
         let mut hits = text.clone().unwrap_or_else(|| snap.alive.clone());
@@ -1584,6 +1622,22 @@ impl SearchIndex {
                 Vec::new()
             } else if req.sort == Sort::Newest || scored.is_empty() {
                 Self::top_newest(&snap, &hits, total, wanted)
+            } else if !tiers.is_empty() {
+                // Partial matches: those with the most words first, by score within a tier.
+                let mut top = Vec::with_capacity(wanted);
+                for tier in &tiers {
+                    let mut tier = tier.clone();
+                    tier.and_with(&hits);
+                    let n = tier.count();
+                    if n > 0 {
+                        let k = (wanted - top.len()).min(n as usize);
+                        top.extend(self.top_by_score(&snap, &scored, &tier, k)?);
+                    }
+                    if top.len() >= wanted {
+                        break;
+                    }
+                }
+                top
             } else {
                 self.top_by_score(&snap, &scored, &hits, wanted)?
             };
@@ -1706,6 +1760,8 @@ impl SearchIndex {
         let mut keys = Vec::new();
         let mut scored: Vec<Scored> = Vec::new();
         let mut items = 0;
+        // Per group: whether it counts towards how much of the query a partial match has.
+        let mut telling = Vec::new();
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
             let mut key = Vec::new();
@@ -1737,6 +1793,11 @@ impl SearchIndex {
                 key.dedup();
                 keys.push(key.join("\u{2}"));
                 groups.push(bits);
+                telling.push(
+                    !group
+                        .iter()
+                        .all(|item| matches!(item, Item::Word(w) if is_stopword(w))),
+                );
             }
         }
         if groups.is_empty() {
@@ -1744,6 +1805,7 @@ impl SearchIndex {
                 docs: None,
                 scored: Vec::new(),
                 groups: Vec::new(),
+                tiers: Vec::new(),
             });
         }
         let mut excluded = Vec::new();
@@ -1754,11 +1816,13 @@ impl SearchIndex {
         }
         let mut docs = self.text_docs(snap, &groups, &excluded, true);
         let mut supersets: Vec<(String, DocBits)> = keys.into_iter().zip(groups).collect();
+        let mut tiers = Vec::new();
         if supersets.len() > 1 && docs.count() == 0 {
             let groups: Vec<DocBits> = supersets.drain(..).map(|(_, g)| g).collect();
             let any = self.text_docs(snap, &groups, &excluded, false);
             if any.count() > 0 {
                 *notice = Some(Notice::Fallback);
+                tiers = Self::coverage_tiers(snap, &groups, &telling, &any);
             }
             docs = any;
         }
@@ -1773,6 +1837,7 @@ impl SearchIndex {
             docs: Some(docs),
             scored,
             groups: supersets,
+            tiers,
         })
     }
 

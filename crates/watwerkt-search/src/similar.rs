@@ -29,6 +29,11 @@ static STOPWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether a word is a stop word (it says nothing about a subject).
+pub(crate) fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&fold(word))
+}
+
 /// A similar project and the words (as the source text writes them) that connected it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Match {
@@ -121,7 +126,7 @@ impl SearchIndex {
             if t.kind == TokenKind::Part
                 || t.term.chars().count() < 3
                 || t.term.chars().all(|c| c.is_ascii_digit())
-                || STOPWORDS.contains(&fold(written))
+                || is_stopword(written)
             {
                 continue;
             }

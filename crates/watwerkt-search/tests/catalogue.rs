@@ -273,6 +273,31 @@ fn an_unknown_compound_is_searched_as_the_words_it_is_made_of() {
 }
 
 #[test]
+fn partial_matches_lacking_fewest_telling_words_come_first() {
+    let (_d, idx) = index();
+    // No project has every word; those about statushouders lack only stop words and come
+    // before projects with every word but "statushouders".
+    let r = search(&idx, "hoe begeleid je statushouders naar werk");
+    assert_eq!(r.notice, Some(Notice::Fallback));
+    let about = |n: &&str| n.starts_with("535005") || ["535001002", "10420012110006"].contains(n);
+    let top = numbers(&r);
+    assert!(top.iter().take(5).all(|n| about(n)), "{top:?}");
+    // Every partial match is still counted and can be paged to.
+    let all = idx
+        .search(&SearchRequest {
+            query: "hoe begeleid je statushouders naar werk".into(),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.hits.len() as u64, all.total);
+    let mut seen = numbers(&all);
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len() as u64, all.total);
+}
+
+#[test]
 fn synonym_phrases_find_what_their_dutch_entry_finds() {
     let (_d, idx) = index();
     let english = search(&idx, "domestic violence");
