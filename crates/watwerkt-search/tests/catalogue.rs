@@ -281,7 +281,7 @@ fn partial_matches_lacking_fewest_telling_words_come_first() {
     assert_eq!(r.notice, Some(Notice::Fallback));
     let about = |n: &&str| n.starts_with("535005") || ["535001002", "10420012110006"].contains(n);
     let top = numbers(&r);
-    assert!(top.iter().take(5).all(|n| about(n)), "{top:?}");
+    assert!(top.iter().take(5).all(about), "{top:?}");
     // Every partial match is still counted and can be paged to.
     let all = idx
         .search(&SearchRequest {
