@@ -177,6 +177,30 @@ async fn search_page_filters_paginates_and_links_projects() {
 }
 
 #[tokio::test]
+async fn search_page_says_how_it_read_the_query() {
+    let app = TestApp::spawn().await;
+    // A compound the catalogue lacks is searched as its parts, and the page says so.
+    let r = app.search("q=schuldenbeleid").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("gezocht op de delen schulden + beleid"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("href=\"/project/"));
+    let en = app.get("/en/zoeken?q=schuldenbeleid").await;
+    assert!(en.body.contains("searched for its parts schulden + beleid"));
+    // The API gives the same reading as data.
+    let api = app.api_projects("q=schuldenbeleid").await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(v["notice"]["kind"], "split");
+    assert_eq!(
+        v["notice"]["parts"],
+        serde_json::json!(["schulden", "beleid"])
+    );
+}
+
+#[tokio::test]
 async fn api_answers_json_in_the_search_shape() {
     let app = TestApp::spawn().await;
     let r = app.api_projects("q=statushouders&limit=3").await;
