@@ -228,7 +228,7 @@ impl Notice {
                 format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
             }
             Notice::Split { word, parts } => format!(
-                "“{word}” komt in de catalogus niet voor; gezocht op de delen {}.",
+                "“{word}” komt in de catalogus niet voor; gezocht op {}.",
                 parts.join(" + ")
             ),
         }
@@ -247,7 +247,7 @@ impl Notice {
                 format!("Nothing matched as typed; these are the results for “{query}”.")
             }
             Notice::Split { word, parts } => format!(
-                "“{word}” does not occur in the catalogue; searched for its parts {}.",
+                "“{word}” does not occur in the catalogue; searched for {}.",
                 parts.join(" + ")
             ),
         }
@@ -1441,8 +1441,16 @@ impl SearchIndex {
         let Some((head, tail)) = self.analyzer.split_once(&fold(word)) else {
             return Ok(None);
         };
+        // "-schap" and "-heid" make nouns of what they follow, and are words too ("schap", a
+        // shelf): "werkgeverschap" is about "werkgever".
+        const NOUN_SUFFIXES: &[&str] = &["schap", "schappen", "heid", "heden"];
+        let split = if NOUN_SUFFIXES.contains(&tail.as_str()) {
+            vec![head]
+        } else {
+            vec![head, tail]
+        };
         let mut parts = Vec::new();
-        for part in [head, tail] {
+        for part in split {
             match self.compound_parts(snap, &part, depth + 1)? {
                 Some(sub) => parts.extend(sub),
                 None if self.stem_occurs(snap, &self.analyzer.stem(&part))? => parts.push(part),

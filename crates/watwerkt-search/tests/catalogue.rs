@@ -262,6 +262,15 @@ fn an_unknown_compound_is_searched_as_the_words_it_is_made_of() {
     // Words the catalogue has, compounds included, are searched as typed.
     assert_eq!(search(&idx, "schuldhulpverlening").notice, None);
     assert_eq!(search(&idx, "armoedebestrijding").notice, None);
+    // "-schap" makes a noun of its word: "werkgeverschap" is searched as "werkgever", not
+    // with "schap" (a shelf).
+    assert_eq!(
+        search(&idx, "werkgeverschap").notice,
+        Some(Notice::Split {
+            word: "werkgeverschap".into(),
+            parts: vec!["werkgever".into()],
+        })
+    );
     // A split with a part the catalogue lacks ("fiets") is no reading of the word.
     assert!(!matches!(
         search(&idx, "fietsproject").notice,
