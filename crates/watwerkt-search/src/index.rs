@@ -1768,7 +1768,7 @@ impl SearchIndex {
         let mut keys = Vec::new();
         let mut scored: Vec<Scored> = Vec::new();
         let mut items = 0;
-        // Per group: whether it counts towards how much of the query a partial match has.
+        // Per group: whether it is more than stop words.
         let mut telling = Vec::new();
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
@@ -1815,6 +1815,19 @@ impl SearchIndex {
                 groups: Vec::new(),
                 tiers: Vec::new(),
             });
+        }
+        // Stop words do not restrict a search that has other words ("projecten over schulden"
+        // needs "schulden", not "over"); they still count in the score.
+        if telling.iter().any(|t| *t) && telling.iter().any(|t| !*t) {
+            let kept: Vec<(String, DocBits)> = keys
+                .into_iter()
+                .zip(groups)
+                .zip(&telling)
+                .filter(|(_, t)| **t)
+                .map(|(group, _)| group)
+                .collect();
+            (keys, groups) = kept.into_iter().unzip();
+            telling.retain(|t| *t);
         }
         let mut excluded = Vec::new();
         for item in &parsed.excluded {
