@@ -13,6 +13,7 @@ mod facets;
 mod index;
 mod products;
 pub mod query;
+mod rewrite;
 mod similar;
 mod snippets;
 mod suggest;

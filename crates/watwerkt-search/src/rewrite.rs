@@ -1,0 +1,192 @@
+//! How a typed query is read before it is matched: a word the catalogue lacks is searched as
+//! the known words it is compounded of, and typed words that form a synonym phrase ("domestic
+//! violence") are searched as that phrase's group.
+
+use tantivy::Searcher;
+
+use crate::analysis::fold;
+use crate::index::{Notice, SearchError, SearchIndex};
+use crate::query::{Item, ParsedQuery};
+use crate::synonyms::Member;
+
+impl SearchIndex {
+    /// Reads each word typed on its own that the catalogue does not have, not even through a
+    /// synonym, as the words it is compounded of when the catalogue has those: Dutch makes new
+    /// compounds freely, and "uitkeringsgerechtigden" is about "uitkering" and "gerechtigden"
+    /// rather than a misspelling of whatever word lies two letters away. Each part becomes a
+    /// word of the query (all must match, as typed words do); a part the catalogue does not have
+    /// either is split in turn. Tells of the first word split.
+    pub(crate) fn split_unknown_compounds(
+        &self,
+        searcher: &Searcher,
+        mut parsed: ParsedQuery,
+    ) -> Result<(ParsedQuery, Option<Notice>), SearchError> {
+        let mut notice = None;
+        let mut groups = Vec::with_capacity(parsed.groups.len());
+        for group in std::mem::take(&mut parsed.groups) {
+            let parts = match group.as_slice() {
+                [Item::Word(word)] => self.compound_parts(searcher, word, 0)?,
+                _ => None,
+            };
+            match parts {
+                Some(parts) => {
+                    if notice.is_none()
+                        && let [Item::Word(word)] = group.as_slice()
+                    {
+                        notice = Some(Notice::Split {
+                            word: word.clone(),
+                            parts: parts.clone(),
+                        });
+                    }
+                    groups.extend(parts.into_iter().map(|p| vec![Item::Word(p)]));
+                }
+                None => groups.push(group),
+            }
+        }
+        parsed.groups = groups;
+        Ok((parsed, notice))
+    }
+
+    /// Synonyms of several words. A run of typed words that is a phrase of a synonym group
+    /// ("domestic violence", "young people") becomes one item, the typed phrase, with the group's
+    /// first entry and its other phrases as alternatives ("huiselijk geweld"; "jongeren", which
+    /// brings its own synonyms). A typed word of a group with phrases gets those phrases as
+    /// alternatives too (its single-word synonyms come in as usual, when the word is planned).
+    /// Also returns the query without the words read as a phrase, for "did you mean": they are
+    /// no typos.
+    pub(crate) fn expand_synonym_phrases(
+        &self,
+        searcher: &Searcher,
+        mut parsed: ParsedQuery,
+    ) -> Result<(ParsedQuery, ParsedQuery), SearchError> {
+        let groups = std::mem::take(&mut parsed.groups);
+        let mut for_typos = parsed.clone();
+        // Each group that is one typed word, with the stems of its words.
+        let typed: Vec<Option<(&str, Vec<String>)>> = groups
+            .iter()
+            .map(|g| match g.as_slice() {
+                [Item::Word(w)] => Some((w.as_str(), self.analyzer().word_stems(w))),
+                _ => None,
+            })
+            .collect();
+        let entry = |m: &Member| {
+            if m.is_phrase() {
+                Item::Phrase(m.text.clone())
+            } else {
+                Item::Word(m.text.clone())
+            }
+        };
+        // A phrase with a word the catalogue lacks (most English ones) cannot match: it is left
+        // out before it costs a phrase search.
+        let can_match = |m: &Member| -> Result<bool, SearchError> {
+            for stem in &m.stems {
+                if self.word_doc_freq(searcher, stem)? == 0 {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        let mut i = 0;
+        while i < groups.len() {
+            // The stems of the typed words from here on, and where each word's stems end.
+            let mut run: Vec<&str> = Vec::new();
+            let mut ends = Vec::new();
+            for (_, stems) in typed[i..].iter().map_while(Option::as_ref) {
+                run.extend(stems.iter().map(String::as_str));
+                ends.push(run.len());
+            }
+            let phrase = self.synonyms().phrase_at(&run).and_then(|(len, group)| {
+                ends.iter().position(|&e| e == len).map(|k| (k + 1, group))
+            });
+            if let Some((words, group)) = phrase {
+                let text: Vec<&str> = typed[i..i + words]
+                    .iter()
+                    .flatten()
+                    .map(|(w, _)| *w)
+                    .collect();
+                let said = &run[..ends[words - 1]];
+                // The group's first entry stands for it: when it is a word, its single-word
+                // synonyms come with it at their usual weight (as when it is typed), so a
+                // project is not lifted for holding several of them.
+                let members = self.synonyms().members(group);
+                let first_is_word = !members[0].is_phrase();
+                let mut items = vec![Item::Phrase(text.join(" "))];
+                for (k, m) in members.iter().enumerate() {
+                    if (k == 0 || m.is_phrase() || !first_is_word)
+                        && !m.stems.iter().eq(said.iter().copied())
+                        && (!m.is_phrase() || can_match(m)?)
+                    {
+                        items.push(entry(m));
+                    }
+                }
+                parsed.groups.push(items);
+                i += words;
+                continue;
+            }
+            let mut items = groups[i].clone();
+            if let Some((_, stems)) = &typed[i]
+                && let [stem] = stems.as_slice()
+                && let Some(group) = self.synonyms().group_of(stem)
+            {
+                for m in self.synonyms().members(group) {
+                    if m.is_phrase() && can_match(m)? {
+                        items.push(entry(m));
+                    }
+                }
+            }
+            parsed.groups.push(items);
+            for_typos.groups.push(groups[i].clone());
+            i += 1;
+        }
+        Ok((parsed, for_typos))
+    }
+
+    /// The parts `word` is searched as (see `split_unknown_compounds`), or `None` to search it
+    /// as typed: it is known, or no split of it is made of known words.
+    fn compound_parts(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        depth: u8,
+    ) -> Result<Option<Vec<String>>, SearchError> {
+        const MAX_DEPTH: u8 = 3;
+        let [stem] = &self.analyzer().word_stems(word)[..] else {
+            return Ok(None);
+        };
+        if depth >= MAX_DEPTH || self.stem_occurs(searcher, stem)? {
+            return Ok(None);
+        }
+        let Some((head, tail)) = self.analyzer().split_once(&fold(word)) else {
+            return Ok(None);
+        };
+        // "-schap" and "-heid" make nouns of what they follow, and are words too ("schap", a
+        // shelf): "werkgeverschap" is about "werkgever".
+        const NOUN_SUFFIXES: &[&str] = &["schap", "schappen", "heid", "heden"];
+        let split = if NOUN_SUFFIXES.contains(&tail.as_str()) {
+            vec![head]
+        } else {
+            vec![head, tail]
+        };
+        let mut parts = Vec::new();
+        for part in split {
+            match self.compound_parts(searcher, &part, depth + 1)? {
+                Some(sub) => parts.extend(sub),
+                None if self.stem_occurs(searcher, &self.analyzer().stem(&part))? => {
+                    parts.push(part)
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(parts))
+    }
+
+    /// Whether a stem occurs in the catalogue as a word or compound part, itself or a synonym.
+    fn stem_occurs(&self, searcher: &Searcher, stem: &str) -> Result<bool, SearchError> {
+        for s in std::iter::once(stem).chain(self.synonyms().expand(stem)) {
+            if self.stem_known(searcher, s)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
