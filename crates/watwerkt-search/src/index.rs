@@ -79,6 +79,8 @@ const THEME_WEIGHT: f32 = 2.0;
 /// (and always below `FUZZY_MIN_DOCS`): a typo is rare, a common word needs no help.
 const FUZZY_RARE_SHARE: u64 = 10_000;
 const FUZZY_MIN_DOCS: u64 = 3;
+/// A word the catalogue lacks that is at least this long also matches the words it begins.
+const MIN_PREFIX: usize = 6;
 /// At most this many near spellings per word, so a short word cannot explode the query.
 const FUZZY_MAX_TERMS: usize = 32;
 /// Terms in at least 1/64 of the documents keep their bitset between searches (up to
@@ -1229,6 +1231,27 @@ impl SearchIndex {
                     && t != stem
                 {
                     near.insert(t.to_owned());
+                }
+            }
+        }
+        // A word cut short ("arbeidsparticip") is none of the catalogue's words: their
+        // continuations count as near spellings.
+        if df == 0 && len >= MIN_PREFIX {
+            for r in snap.searcher.segment_readers() {
+                let inverted = r.inverted_index(f.body).map_err(err(&self.dir))?;
+                let mut stream = inverted
+                    .terms()
+                    .range()
+                    .gt(stem.as_bytes())
+                    .into_stream()
+                    .map_err(io_err(&self.dir))?;
+                while near.len() < FUZZY_MAX_TERMS
+                    && stream.advance()
+                    && stream.key().starts_with(stem.as_bytes())
+                {
+                    if let Ok(t) = std::str::from_utf8(stream.key()) {
+                        near.insert(t.to_owned());
+                    }
                 }
             }
         }

@@ -242,6 +242,12 @@ fn did_you_mean_corrects_words_the_catalogue_lacks() {
     );
     // Known words are left alone.
     assert_eq!(search(&idx, "schulden jongeren").did_you_mean, None);
+    // A word cut short finds the words it begins.
+    let full = search(&idx, "arbeidsparticipatie");
+    let cut = search(&idx, "arbeidsparticip");
+    assert!(full.total > 0);
+    assert!(cut.total >= full.total, "{} < {}", cut.total, full.total);
+    assert!(numbers(&full).iter().all(|n| numbers(&cut).contains(n)));
 }
 
 #[test]
