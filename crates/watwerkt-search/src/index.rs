@@ -1414,9 +1414,12 @@ impl SearchIndex {
     #[tracing::instrument(skip(self), fields(query = %req.query))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let snap = self.snapshot();
-        let (split_query, split) =
-            self.split_unknown_compounds(&snap.searcher, parse(&req.query))?;
-        let (parsed, for_typos) = self.expand_synonym_phrases(&snap.searcher, split_query)?;
+        // Phrases first: "sociale werkvoorziening" is a synonym phrase before "werkvoorziening"
+        // is a compound. A word searched as its parts is no typo either.
+        let (expanded, for_typos) =
+            self.expand_synonym_phrases(&snap.searcher, parse(&req.query))?;
+        let (parsed, split) = self.split_unknown_compounds(&snap.searcher, expanded)?;
+        let (for_typos, _) = self.split_unknown_compounds(&snap.searcher, for_typos)?;
         let trimmed = req.query.trim();
         if trimmed.len() >= 6
             && trimmed.bytes().all(|b| b.is_ascii_digit())
@@ -2022,12 +2025,15 @@ impl SearchIndex {
         &self.synonyms
     }
 
-    /// Whether a stem occurs in the catalogue as a whole word or a compound part.
+    /// Whether a stem, itself or through a synonym, occurs in the catalogue as a whole word or
+    /// a compound part.
     pub(crate) fn stem_known(&self, searcher: &Searcher, stem: &str) -> Result<bool, SearchError> {
-        for field in [self.fields.body, self.fields.parts] {
-            let term = Term::from_field_text(field, stem);
-            if searcher.doc_freq(&term).map_err(err(&self.dir))? > 0 {
-                return Ok(true);
+        for s in std::iter::once(stem).chain(self.synonyms.expand(stem)) {
+            for field in [self.fields.body, self.fields.parts] {
+                let term = Term::from_field_text(field, s);
+                if searcher.doc_freq(&term).map_err(err(&self.dir))? > 0 {
+                    return Ok(true);
+                }
             }
         }
         Ok(false)
@@ -2061,7 +2067,8 @@ impl SearchIndex {
             .map_err(err(&self.dir))
     }
 
-    /// Whether a typed word occurs in the catalogue as a word or a compound part.
+    /// Whether a typed word occurs in the catalogue as a word or a compound part, itself or
+    /// through a synonym ("participatiewet" is known through "bijstand").
     pub(crate) fn knows(&self, searcher: &Searcher, word: &str) -> Result<bool, SearchError> {
         for t in self.analyzer.analyze(word) {
             if t.kind != TokenKind::Part && self.stem_known(searcher, &t.term)? {

@@ -153,7 +153,7 @@ impl SearchIndex {
         let [stem] = &self.analyzer().word_stems(word)[..] else {
             return Ok(None);
         };
-        if depth >= MAX_DEPTH || self.stem_occurs(searcher, stem)? {
+        if depth >= MAX_DEPTH || self.stem_known(searcher, stem)? {
             return Ok(None);
         }
         let Some((head, tail)) = self.analyzer().split_once(&fold(word)) else {
@@ -171,22 +171,12 @@ impl SearchIndex {
         for part in split {
             match self.compound_parts(searcher, &part, depth + 1)? {
                 Some(sub) => parts.extend(sub),
-                None if self.stem_occurs(searcher, &self.analyzer().stem(&part))? => {
+                None if self.stem_known(searcher, &self.analyzer().stem(&part))? => {
                     parts.push(part)
                 }
                 None => return Ok(None),
             }
         }
         Ok(Some(parts))
-    }
-
-    /// Whether a stem occurs in the catalogue as a word or compound part, itself or a synonym.
-    fn stem_occurs(&self, searcher: &Searcher, stem: &str) -> Result<bool, SearchError> {
-        for s in std::iter::once(stem).chain(self.synonyms().expand(stem)) {
-            if self.stem_known(searcher, s)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 }

@@ -354,6 +354,14 @@ fn synonym_phrases_find_what_their_dutch_entry_finds() {
     let dutch = search(&idx, "schulden jongeren");
     assert_eq!(numbers(&english), numbers(&dutch));
     assert_eq!(english.notice, None);
+    // A phrase is read before its words are split as compounds ("werkvoorziening"), and a
+    // word known through a synonym is no typo: "participatiewet" is searched with "bijstand".
+    let r = search(&idx, "sociale werkvoorziening");
+    assert_eq!((r.notice, r.did_you_mean), (None, None));
+    let r = search(&idx, "participatiewet");
+    assert_eq!(r.did_you_mean, None);
+    assert!(r.total > 0);
+    assert_eq!(r.total, search(&idx, "bijstand").total);
     // The words of a phrase typed apart, or in another order, are no phrase.
     let apart = search(&idx, "violence domestic");
     assert_eq!(apart.total, 0);
