@@ -700,6 +700,9 @@ struct ItemPlan {
     terms: Vec<(Field, String)>,
     phrases: Vec<Vec<String>>,
     scored: Vec<(Field, String, f32)>,
+    /// Facet values the item also matches (unscored): a year typed as a word is the start year
+    /// too, "afgerond" or "lopend" the status.
+    values: Vec<(&'static str, String)>,
 }
 
 impl ItemPlan {
@@ -711,7 +714,8 @@ impl ItemPlan {
             .iter()
             .map(|(f, t)| format!("{}:{t}", f.field_id()));
         let phrases = self.phrases.iter().map(|p| format!("\"{}", p.join(" ")));
-        terms.chain(phrases)
+        let values = self.values.iter().map(|(f, v)| format!("{f}={v}"));
+        terms.chain(phrases).chain(values)
     }
 }
 
@@ -1288,6 +1292,7 @@ impl SearchIndex {
                 }
             }
             Item::Word(word) => {
+                plan.values.extend(facet_value_of(word));
                 let tokens = self.analyzer.analyze(word);
                 let words: Vec<String> = tokens
                     .iter()
@@ -1315,6 +1320,15 @@ impl SearchIndex {
     /// The documents an item matches (deleted ones included).
     fn item_docs(&self, snap: &Snapshot, plan: &ItemPlan) -> Result<DocBits, SearchError> {
         let mut bits = DocBits::empty(snap.len);
+        for (facet, value) in &plan.values {
+            if let Some(docs) = snap
+                .facets
+                .get(facet)
+                .and_then(|t| t.value_docs(value, snap.len))
+            {
+                bits.or_with(&docs);
+            }
+        }
         for (field, term) in &plan.terms {
             bits.or_with(&*snap.term_docs(*field, term).map_err(err(&self.dir))?);
         }
@@ -2164,6 +2178,22 @@ impl SearchIndex {
 }
 
 /// Years newest first; other facets by count, then name.
+/// The facet value a typed word also stands for: a start year ("2018"), or a status
+/// ("afgeronde", "lopend").
+fn facet_value_of(word: &str) -> Option<(&'static str, String)> {
+    const STATUS: &[(&str, &str)] = &[
+        ("afgerond", "Afgerond"),
+        ("afgeronde", "Afgerond"),
+        ("lopend", "Lopend"),
+        ("lopende", "Lopend"),
+    ];
+    if let Some((_, status)) = STATUS.iter().find(|(w, _)| word.eq_ignore_ascii_case(w)) {
+        return Some(("status", (*status).to_owned()));
+    }
+    let year: u16 = word.parse().ok().filter(|y| (1900..=2100).contains(y))?;
+    Some(("year", year.to_string()))
+}
+
 fn sort_counts(facet: &str, counts: Vec<(String, u64)>) -> Vec<FacetCount> {
     let mut out: Vec<FacetCount> = counts
         .into_iter()

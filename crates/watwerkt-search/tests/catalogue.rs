@@ -342,6 +342,30 @@ fn stop_words_do_not_restrict_a_search_with_other_words() {
 }
 
 #[test]
+fn years_and_statuses_typed_as_words_are_facet_values_too() {
+    let (_d, idx) = index();
+    let filtered = |q: &str, facet: &str, value: &str| {
+        idx.search(&SearchRequest {
+            query: q.into(),
+            filters: vec![(facet.into(), value.into())],
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+    };
+    // Every project started in 2018 is found by "2018", whether or not its text says so.
+    let started = filtered("", "year", "2018");
+    assert!(started > 0);
+    assert!(search(&idx, "2018").total >= started);
+    assert!(search(&idx, "schulden 2018").total >= filtered("schulden", "year", "2018"));
+    // "lopende projecten": running ones ("projecten" is a stop word here).
+    let running = filtered("schulden", "status", "Lopend");
+    assert!(running > 0);
+    assert!(search(&idx, "lopende projecten schulden").total >= running);
+}
+
+#[test]
 fn synonym_phrases_find_what_their_dutch_entry_finds() {
     let (_d, idx) = index();
     let english = search(&idx, "domestic violence");
