@@ -12,8 +12,8 @@ use crate::synonyms::Member;
 impl SearchIndex {
     /// Reads each word typed on its own that the catalogue does not have, not even through a
     /// synonym, as the words it is compounded of when the catalogue has those: Dutch makes new
-    /// compounds freely, and "uitkeringsgerechtigden" is about "uitkering" and "gerechtigden"
-    /// rather than a misspelling of whatever word lies two letters away. Each part becomes a
+    /// compounds freely, and "statushoudersbeleid" is about "statushouders" and "beleid" rather
+    /// than a misspelling of whatever word lies two letters away. Each part becomes a
     /// word of the query (all must match, as typed words do); a part the catalogue does not have
     /// either is split in turn. Tells of the first word split.
     pub(crate) fn split_unknown_compounds(
@@ -24,23 +24,16 @@ impl SearchIndex {
         let mut notice = None;
         let mut groups = Vec::with_capacity(parsed.groups.len());
         for group in std::mem::take(&mut parsed.groups) {
-            let parts = match group.as_slice() {
-                [Item::Word(word)] => self.compound_parts(searcher, word, 0)?,
-                _ => None,
-            };
-            match parts {
-                Some(parts) => {
-                    if notice.is_none()
-                        && let [Item::Word(word)] = group.as_slice()
-                    {
-                        notice = Some(Notice::Split {
-                            word: word.clone(),
-                            parts: parts.clone(),
-                        });
-                    }
-                    groups.extend(parts.into_iter().map(|p| vec![Item::Word(p)]));
-                }
-                None => groups.push(group),
+            if let [Item::Word(word)] = group.as_slice()
+                && let Some(parts) = self.compound_parts(searcher, word, 0)?
+            {
+                notice.get_or_insert_with(|| Notice::Split {
+                    word: word.clone(),
+                    parts: parts.clone(),
+                });
+                groups.extend(parts.into_iter().map(|p| vec![Item::Word(p)]));
+            } else {
+                groups.push(group);
             }
         }
         parsed.groups = groups;
