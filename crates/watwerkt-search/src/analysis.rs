@@ -176,7 +176,7 @@ impl Analyzer {
     }
 
     /// The first split of a compound, head and tail without the linking letters
-    /// ("uitkeringsgerechtigden" → "uitkering", "gerechtigden"), or `None` for a plain word.
+    /// ("statushoudersbeleid" → "statushouders", "beleid"), or `None` for a plain word.
     pub fn split_once(&self, folded: &str) -> Option<(String, String)> {
         let chars: Vec<char> = folded.chars().collect();
         if chars.len() < MIN_COMPOUND || !chars.iter().all(|c| c.is_alphabetic()) {
@@ -346,7 +346,6 @@ pub(crate) fn word_at(text: &str, at: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    /// `word_at` finds, from any letter of a word, the word `words` gives.
     #[test]
     fn word_stems_are_the_word_terms_of_an_analysis() {
         let a = Analyzer::new(["schuld", "hulpverlening", "werk", "gever"]);
@@ -360,6 +359,7 @@ mod tests {
         assert_eq!(a.word_stems(text), words);
     }
 
+    /// `word_at` finds, from any letter of a word, the word `words` gives.
     #[test]
     fn word_at_agrees_with_words() {
         for text in [

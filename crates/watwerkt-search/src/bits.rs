@@ -52,7 +52,7 @@ impl DocBits {
     /// The documents in exactly k of `sets`, for k from `sets.len()` down to 1, each tier with
     /// its k. Counts are kept bit-sliced (one bitset per binary digit), so the work is a few
     /// word operations per set and word rather than per document.
-    pub(crate) fn by_coverage(sets: &[DocBits], len: u32) -> Vec<(usize, DocBits)> {
+    pub(crate) fn by_coverage(sets: &[&DocBits], len: u32) -> Vec<(usize, DocBits)> {
         let digits = (usize::BITS - sets.len().leading_zeros()) as usize;
         let mut planes = vec![DocBits::empty(len); digits];
         for set in sets {
@@ -171,7 +171,8 @@ mod tests {
                 b
             })
             .collect();
-        let tiers = DocBits::by_coverage(&sets, len);
+        let refs: Vec<&DocBits> = sets.iter().collect();
+        let tiers = DocBits::by_coverage(&refs, len);
         assert_eq!(
             tiers.iter().map(|t| t.0).collect::<Vec<_>>(),
             [5, 4, 3, 2, 1]

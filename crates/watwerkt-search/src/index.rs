@@ -1354,11 +1354,11 @@ impl SearchIndex {
         any: &DocBits,
     ) -> Vec<DocBits> {
         let live = snap.alive.count().max(1);
-        let telling: Vec<DocBits> = groups
+        let telling: Vec<&DocBits> = groups
             .iter()
             .zip(telling)
             .filter(|(g, telling)| **telling && g.and_count(&snap.alive) * COMMON_SHARE <= live)
-            .map(|(g, _)| g.clone())
+            .map(|(g, _)| g)
             .collect();
         let mut rest = any.clone();
         let mut tiers: Vec<DocBits> = DocBits::by_coverage(&telling, snap.len)
@@ -1430,10 +1430,16 @@ impl SearchIndex {
         let snap = self.snapshot();
         // Phrases first: "sociale werkvoorziening" is a synonym phrase before "werkvoorziening"
         // is a compound. A word searched as its parts is no typo either.
-        let (expanded, for_typos) =
+        let (expanded, mut for_typos) =
             self.expand_synonym_phrases(&snap.searcher, parse(&req.query))?;
-        let (parsed, split) = self.split_unknown_compounds(&snap.searcher, expanded)?;
-        let (for_typos, _) = self.split_unknown_compounds(&snap.searcher, for_typos)?;
+        let (parsed, splits) = self.split_unknown_compounds(&snap.searcher, expanded)?;
+        for_typos.groups.retain(
+            |g| !matches!(g.as_slice(), [Item::Word(w)] if splits.iter().any(|(s, _)| s == w)),
+        );
+        let split = splits
+            .into_iter()
+            .next()
+            .map(|(word, parts)| Notice::Split { word, parts });
         let trimmed = req.query.trim();
         if trimmed.len() >= 6
             && trimmed.bytes().all(|b| b.is_ascii_digit())

@@ -5,9 +5,12 @@
 use tantivy::Searcher;
 
 use crate::analysis::fold;
-use crate::index::{Notice, SearchError, SearchIndex};
+use crate::index::{SearchError, SearchIndex};
 use crate::query::{Item, ParsedQuery};
 use crate::synonyms::Member;
+
+/// A typed word searched as its parts.
+pub(crate) type Split = (String, Vec<String>);
 
 impl SearchIndex {
     /// Reads each word typed on its own that the catalogue does not have, not even through a
@@ -15,29 +18,26 @@ impl SearchIndex {
     /// compounds freely, and "statushoudersbeleid" is about "statushouders" and "beleid" rather
     /// than a misspelling of whatever word lies two letters away. Each part becomes a
     /// word of the query (all must match, as typed words do); a part the catalogue does not have
-    /// either is split in turn. Tells of the first word split.
+    /// either is split in turn. Also returns each word split, with its parts.
     pub(crate) fn split_unknown_compounds(
         &self,
         searcher: &Searcher,
         mut parsed: ParsedQuery,
-    ) -> Result<(ParsedQuery, Option<Notice>), SearchError> {
-        let mut notice = None;
+    ) -> Result<(ParsedQuery, Vec<Split>), SearchError> {
+        let mut splits = Vec::new();
         let mut groups = Vec::with_capacity(parsed.groups.len());
         for group in std::mem::take(&mut parsed.groups) {
             if let [Item::Word(word)] = group.as_slice()
                 && let Some(parts) = self.compound_parts(searcher, word, 0)?
             {
-                notice.get_or_insert_with(|| Notice::Split {
-                    word: word.clone(),
-                    parts: parts.clone(),
-                });
-                groups.extend(parts.into_iter().map(|p| vec![Item::Word(p)]));
+                groups.extend(parts.iter().map(|p| vec![Item::Word(p.clone())]));
+                splits.push((word.clone(), parts));
             } else {
                 groups.push(group);
             }
         }
         parsed.groups = groups;
-        Ok((parsed, notice))
+        Ok((parsed, splits))
     }
 
     /// Synonyms of several words. A run of typed words that is a phrase of a synonym group

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Analyzer, TokenKind, fold};
+use crate::analysis::{Analyzer, fold};
 
 /// Groups of words and phrases that find each other, looked up by stem.
 #[derive(Debug, Default, Clone)]
@@ -50,12 +50,7 @@ impl Synonyms {
                 // A phrase is matched against typed words as the query reads them (a hyphen
                 // splits); a single word by its joined form, as a typed word is.
                 let stems: Vec<String> = if entry.contains(char::is_whitespace) {
-                    analyzer
-                        .analyze(entry)
-                        .into_iter()
-                        .filter(|t| t.kind == TokenKind::Word)
-                        .map(|t| t.term)
-                        .collect()
+                    analyzer.word_stems(entry)
                 } else {
                     vec![analyzer.stem(&fold(&entry.replace('-', "")))]
                 };
