@@ -200,6 +200,35 @@ impl Analyzer {
         }
     }
 
+    /// Whether `folded` is a dictionary word or a plural of one. The last part of a compound
+    /// carries its inflection ("bijstandsgerechtigden", "schuldhulpverleners") while the word
+    /// list holds lemmas, so a tail is also known as its singular: -s, -n after -e, -en with a
+    /// doubled consonant undone (cursussen), -ven/-zen for -f/-s (bedrijven, huizen), -heden for
+    /// -heid.
+    fn is_word_form(&self, folded: &str) -> bool {
+        let known = |w: &str| w.chars().count() >= MIN_PART && self.lexicon.contains(w);
+        let plural_en = |stem: &str| {
+            let undoubled = match stem.as_bytes() {
+                [.., a, b] if a == b && !b"aeiou".contains(b) => known(&stem[..stem.len() - 1]),
+                _ => false,
+            };
+            let devoiced = [("v", "f"), ("z", "s")].iter().any(|(from, to)| {
+                stem.strip_suffix(from)
+                    .is_some_and(|b| known(&format!("{b}{to}")))
+            });
+            known(stem) || undoubled || devoiced
+        };
+        known(folded)
+            || folded
+                .strip_suffix("heden")
+                .is_some_and(|b| known(&format!("{b}heid")))
+            || folded.strip_suffix("en").is_some_and(plural_en)
+            || folded.strip_suffix('s').is_some_and(known)
+            || folded
+                .strip_suffix('n')
+                .is_some_and(|b| b.ends_with('e') && known(b))
+    }
+
     /// The split with the longest known head whose rest is a known word or itself splittable.
     fn best_split<'a>(&self, word: &'a [char]) -> Option<(&'a [char], &'a [char])> {
         for cut in (MIN_PART..=word.len().saturating_sub(MIN_PART)).rev() {
@@ -218,7 +247,7 @@ impl Analyzer {
                     continue;
                 }
                 let tail_s: String = tail.iter().collect();
-                if self.lexicon.contains(&tail_s)
+                if self.is_word_form(&tail_s)
                     || (tail.len() >= MIN_COMPOUND && self.best_split(tail).is_some())
                 {
                     return Some((head, tail));
@@ -480,6 +509,33 @@ mod tests {
             toks.iter()
                 .any(|t| t.kind == TokenKind::Part && t.term == a.stem("schulden"))
         );
+    }
+
+    #[test]
+    fn a_compound_tail_may_be_a_plural_of_a_dictionary_word() {
+        let a = Analyzer::new([
+            "bijstand",
+            "gerechtigde",
+            "schuld",
+            "hulpverlener",
+            "traject",
+            "cursus",
+            "budget",
+            "bedrijf",
+            "werk",
+            "mogelijkheid",
+            "leer",
+        ]);
+        let parts = |w: &str| a.split_compound(w);
+        assert_eq!(parts("bijstandsgerechtigden"), ["bijstand", "gerechtigden"]);
+        assert_eq!(parts("schuldhulpverleners"), ["schuld", "hulpverleners"]);
+        assert_eq!(parts("werktrajecten"), ["werk", "trajecten"]);
+        assert_eq!(parts("budgetcursussen"), ["budget", "cursussen"]);
+        assert_eq!(parts("leerbedrijven"), ["leer", "bedrijven"]);
+        assert_eq!(parts("leermogelijkheden"), ["leer", "mogelijkheden"]);
+        // Not every ending is a plural: "-n" only after "-e".
+        assert!(parts("werktrajectn").is_empty());
+        assert!(parts("bijstandsgerechtigdt").is_empty());
     }
 
     #[test]

@@ -285,6 +285,21 @@ fn an_unknown_compound_is_searched_as_the_words_it_is_made_of() {
     // Only a word typed on its own is split, not one of a phrase or an OR.
     let r = search(&idx, "\"statushoudersbeleid\"");
     assert_eq!((r.total, r.notice), (0, None));
+    // A compound's last part may be a plural: "bijstandsgerechtigden" holds "gerechtigden" (the
+    // word list has "gerechtigde"), so that word finds it, and so does another compound with it.
+    let holders = search(&idx, "bijstandsgerechtigden");
+    assert!(holders.total > 0);
+    let r = search(&idx, "gerechtigden");
+    assert_eq!(r.total, holders.total);
+    let r = search(&idx, "uitkeringsgerechtigden");
+    assert_eq!(
+        r.notice,
+        Some(Notice::Split {
+            word: "uitkeringsgerechtigden".into(),
+            parts: vec!["uitkering".into(), "gerechtigden".into()],
+        })
+    );
+    assert!(r.total > 0);
 }
 
 #[test]
