@@ -205,7 +205,7 @@ impl Analyzer {
     /// list holds lemmas, so a tail is also known as its singular: -s, -n after -e, -en with a
     /// doubled consonant undone (cursussen), -ven/-zen for -f/-s (bedrijven, huizen), -heden for
     /// -heid.
-    fn is_word_form(&self, folded: &str) -> bool {
+    pub(crate) fn is_word_form(&self, folded: &str) -> bool {
         let known = |w: &str| w.chars().count() >= MIN_PART && self.lexicon.contains(w);
         let plural_en = |stem: &str| {
             let undoubled = match stem.as_bytes() {

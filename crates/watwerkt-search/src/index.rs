@@ -213,6 +213,13 @@ pub enum Notice {
     Corrected { query: String },
     /// A typed word the catalogue does not have was searched as the words it is compounded of.
     Split { word: String, parts: Vec<String> },
+    /// Nothing matched as typed: a word the catalogue does not have was searched as those of
+    /// its parts the catalogue has, without the others (`missing`).
+    SplitPartly {
+        word: String,
+        parts: Vec<String>,
+        missing: Vec<String>,
+    },
 }
 
 impl Notice {
@@ -233,6 +240,15 @@ impl Notice {
                 "“{word}” komt in de catalogus niet voor; gezocht op {}.",
                 parts.join(" + ")
             ),
+            Notice::SplitPartly {
+                word,
+                parts,
+                missing,
+            } => format!(
+                "Niets gevonden voor “{word}”: “{}” komt in de catalogus niet voor; gezocht op {}.",
+                missing.join("”, “"),
+                parts.join(" + ")
+            ),
         }
     }
 
@@ -250,6 +266,15 @@ impl Notice {
             }
             Notice::Split { word, parts } => format!(
                 "“{word}” does not occur in the catalogue; searched for {}.",
+                parts.join(" + ")
+            ),
+            Notice::SplitPartly {
+                word,
+                parts,
+                missing,
+            } => format!(
+                "Nothing matched “{word}”: “{}” does not occur in the catalogue; searched for {}.",
+                missing.join("”, “"),
                 parts.join(" + ")
             ),
         }
@@ -1542,6 +1567,28 @@ impl SearchIndex {
             if r.total > 0 {
                 r.notice = Some(Notice::Corrected {
                     query: corrected.clone(),
+                });
+                r.did_you_mean = None;
+                return Ok(r);
+            }
+        }
+        if total == 0
+            && let Some((query, read)) =
+                self.read_known_parts(&snap.searcher, trimmed, &for_typos)?
+        {
+            // Still nothing: search the parts of unknown compounds the catalogue has, once (the
+            // new query has no unknown compounds left).
+            let mut r = self.search(&SearchRequest {
+                query,
+                ..req.clone()
+            })?;
+            if r.total > 0
+                && let Some(first) = read.into_iter().next()
+            {
+                r.notice = Some(Notice::SplitPartly {
+                    word: first.word,
+                    parts: first.parts,
+                    missing: first.missing,
                 });
                 r.did_you_mean = None;
                 return Ok(r);

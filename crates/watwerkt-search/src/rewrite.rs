@@ -7,10 +7,32 @@ use tantivy::Searcher;
 use crate::analysis::fold;
 use crate::index::{SearchError, SearchIndex};
 use crate::query::{Item, ParsedQuery};
+use crate::similar::is_stopword;
 use crate::synonyms::Member;
 
 /// A typed word searched as its parts.
 pub(crate) type Split = (String, Vec<String>);
+
+/// A typed word searched as the parts of it the catalogue holds, without the others.
+pub(crate) struct PartSplit {
+    pub word: String,
+    pub parts: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+/// A part of a compound, held by the catalogue or not.
+enum Part {
+    Known(String),
+    Missing(String),
+}
+
+impl Part {
+    fn text(self) -> String {
+        match self {
+            Part::Known(p) | Part::Missing(p) => p,
+        }
+    }
+}
 
 impl SearchIndex {
     /// Reads each word typed on its own that the catalogue does not have, not even through a
@@ -28,8 +50,9 @@ impl SearchIndex {
         let mut groups = Vec::with_capacity(parsed.groups.len());
         for group in std::mem::take(&mut parsed.groups) {
             if let [Item::Word(word)] = group.as_slice()
-                && let Some(parts) = self.compound_parts(searcher, word, 0)?
+                && let Some(parts) = self.compound_parts(searcher, word, 0, false)?
             {
+                let parts: Vec<String> = parts.into_iter().map(Part::text).collect();
                 groups.extend(parts.iter().map(|p| vec![Item::Word(p.clone())]));
                 splits.push((word.clone(), parts));
             } else {
@@ -134,14 +157,61 @@ impl SearchIndex {
         Ok((parsed, for_typos))
     }
 
+    /// When a search found nothing: the query with each word typed on its own that the
+    /// catalogue lacks, and that has a part the catalogue holds, replaced by the parts it holds
+    /// ("budgetcoaching" → "budget" when no project has "coaching"), with each such word, the
+    /// parts kept and the parts left out; `None` if no word reads so. A part that is a stop word
+    /// does not count: "fietsproject" is not searched as "project". Nor is a dictionary word
+    /// read so: "schuldenaars" is the plural of "schuldenaar", not "schulden" + "aars".
+    pub(crate) fn read_known_parts(
+        &self,
+        searcher: &Searcher,
+        raw: &str,
+        parsed: &ParsedQuery,
+    ) -> Result<Option<(String, Vec<PartSplit>)>, SearchError> {
+        let mut query = raw.to_owned();
+        let mut read = Vec::new();
+        for group in &parsed.groups {
+            let [Item::Word(word)] = group.as_slice() else {
+                continue;
+            };
+            if self.analyzer().is_word_form(&fold(word)) {
+                continue;
+            }
+            let Some(parts) = self.compound_parts(searcher, word, 0, true)? else {
+                continue;
+            };
+            let (mut kept, mut missing) = (Vec::new(), Vec::new());
+            for part in parts {
+                match part {
+                    Part::Known(p) if !is_stopword(&p) => kept.push(p),
+                    Part::Known(_) => {}
+                    Part::Missing(p) => missing.push(p),
+                }
+            }
+            if kept.is_empty() || missing.is_empty() {
+                continue;
+            }
+            query = query.replacen(word.as_str(), &kept.join(" "), 1);
+            read.push(PartSplit {
+                word: word.clone(),
+                parts: kept,
+                missing,
+            });
+        }
+        Ok((!read.is_empty()).then_some((query, read)))
+    }
+
     /// The parts `word` is searched as (see `split_unknown_compounds`), or `None` to search it
-    /// as typed: it is known, or no split of it is made of known words.
+    /// as typed: it is known, or no split of it is made of known words. With `partly`, a part
+    /// the catalogue lacks is kept as `Part::Missing` instead of refusing the split.
     fn compound_parts(
         &self,
         searcher: &Searcher,
         word: &str,
         depth: u8,
-    ) -> Result<Option<Vec<String>>, SearchError> {
+        partly: bool,
+    ) -> Result<Option<Vec<Part>>, SearchError> {
         const MAX_DEPTH: u8 = 3;
         let [stem] = &self.analyzer().word_stems(word)[..] else {
             return Ok(None);
@@ -162,11 +232,12 @@ impl SearchIndex {
         };
         let mut parts = Vec::new();
         for part in split {
-            match self.compound_parts(searcher, &part, depth + 1)? {
+            match self.compound_parts(searcher, &part, depth + 1, partly)? {
                 Some(sub) => parts.extend(sub),
                 None if self.stem_known(searcher, &self.analyzer().stem(&part))? => {
-                    parts.push(part)
+                    parts.push(Part::Known(part))
                 }
+                None if partly => parts.push(Part::Missing(part)),
                 None => return Ok(None),
             }
         }

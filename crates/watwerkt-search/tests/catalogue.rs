@@ -303,6 +303,32 @@ fn an_unknown_compound_is_searched_as_the_words_it_is_made_of() {
 }
 
 #[test]
+fn a_compound_that_finds_nothing_is_searched_as_the_parts_the_catalogue_has() {
+    let (_d, idx) = index();
+    // No project has "coaching" on its own: "budgetcoaching" is searched as "budget", and the
+    // notice names the part left out.
+    let r = search(&idx, "budgetcoaching");
+    assert_eq!(
+        r.notice,
+        Some(Notice::SplitPartly {
+            word: "budgetcoaching".into(),
+            parts: vec!["budget".into()],
+            missing: vec!["coaching".into()],
+        })
+    );
+    let budget = search(&idx, "budget");
+    assert!(budget.total > 0);
+    assert_eq!((r.total, numbers(&r)), (budget.total, numbers(&budget)));
+    assert!(r.notice.unwrap().message_nl().contains("“coaching”"));
+    // Only a telling part stands in for the word ("project" is a stop word), and a dictionary
+    // word is no compound of the catalogue's words ("schuldenaars": "schulden" + "aars").
+    for word in ["fietsproject", "schuldenaars"] {
+        let r = search(&idx, word);
+        assert_eq!((r.total, r.notice), (0, None), "{word}");
+    }
+}
+
+#[test]
 fn partial_matches_lacking_fewest_telling_words_come_first() {
     let (_d, idx) = index();
     let all = |q: &str| {
