@@ -378,6 +378,14 @@ fn stop_words_do_not_restrict_a_search_with_other_words() {
     with.sort_unstable();
     without.sort_unstable();
     assert_eq!(with, without);
+    // So are an English question's function words.
+    let r = search(&idx, "what works for young people with debts");
+    assert_eq!(r.notice, None);
+    assert_eq!(
+        numbers(&r),
+        numbers(&search(&idx, "works young people debts"))
+    );
+    assert!(r.total > 0);
     // A query of stop words only still finds the projects that have them.
     assert!(search(&idx, "aan het").total > 0);
 }
