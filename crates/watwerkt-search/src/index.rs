@@ -1556,8 +1556,14 @@ impl SearchIndex {
         let hit_list = ranked?;
         // Said even when near spellings found something: the user should know what was searched.
         let did_you_mean = self.did_you_mean(&snap.searcher, trimmed, &for_typos)?;
+        // Nothing as typed: a near spelling, else a catalogue compound ending with the word.
+        let corrected = match &did_you_mean {
+            Some(q) => Some(q.clone()),
+            None if total == 0 => self.compound_ending(&snap.searcher, trimmed, &for_typos)?,
+            None => None,
+        };
         if total == 0
-            && let Some(corrected) = &did_you_mean
+            && let Some(corrected) = &corrected
         {
             // Nothing as typed: search the corrected query once (it has no unknown words left).
             let mut r = self.search(&SearchRequest {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tantivy::Searcher;
 use tantivy::schema::Field;
 use tantivy::tokenizer::{Token as TToken, TokenStream, Tokenizer};
+use tantivy_fst::automaton::AlwaysMatch;
 
 use crate::analysis::{fold, fold_char, words};
 use crate::index::{SearchError, SearchIndex, SearchRequest};
@@ -98,6 +99,7 @@ impl Tokenizer for CompletionTokenizer {
 
 /// Matches completion terms whose folded key (the part before [`SEP`]) is within the automaton's
 /// reach, whatever written form follows.
+#[derive(Clone, Copy)]
 struct KeyWithin<'a>(&'a DFA);
 
 impl tantivy_fst::Automaton for KeyWithin<'_> {
@@ -306,6 +308,46 @@ impl SearchIndex {
         Ok(found.into_iter().collect())
     }
 
+    /// When a search found nothing: the query with each word the catalogue does not hold, of at
+    /// least `MIN_ENDING` letters, replaced by the most common catalogue word that ends with it
+    /// ("coaching" → "jobcoaching": a compound whose first part is too short to split off), or
+    /// `None` if no word reads so. The words of titles, teasers and questions are read in full,
+    /// which is why this waits until nothing else matched.
+    pub(crate) fn compound_ending(
+        &self,
+        searcher: &Searcher,
+        raw: &str,
+        parsed: &ParsedQuery,
+    ) -> Result<Option<String>, SearchError> {
+        const MIN_ENDING: usize = 6;
+        let mut query = raw.to_owned();
+        let mut changed = false;
+        for item in parsed.groups.iter().flatten() {
+            let Item::Word(word) = item else { continue };
+            let folded = fold(word);
+            if folded.chars().count() < MIN_ENDING
+                || !folded.chars().all(char::is_alphabetic)
+                || self.knows(searcher, word)?
+            {
+                continue;
+            }
+            let mut best: Option<(u64, String)> = None;
+            self.each_written_word(searcher, AlwaysMatch, |key, written, n| {
+                if key.len() > folded.len()
+                    && key.ends_with(&folded)
+                    && best.as_ref().is_none_or(|(bn, _)| n > *bn)
+                {
+                    best = Some((n, written.to_owned()));
+                }
+            })?;
+            if let Some((_, written)) = best {
+                query = query.replacen(word.as_str(), &written, 1);
+                changed = true;
+            }
+        }
+        Ok(changed.then_some(query))
+    }
+
     /// The query with each word the catalogue does not hold replaced by the nearest word it does
     /// (the most common one at the smallest distance), or `None` when nothing needs correcting.
     pub(crate) fn did_you_mean(
@@ -331,43 +373,55 @@ impl SearchIndex {
             // only words within reach are read.
             let dfa = self.typo_dfa(&folded, edits);
             let mut best: Option<(u8, String, u64)> = None;
-            for seg in searcher.segment_readers() {
-                let inv = seg
-                    .inverted_index(self.completion_field())
-                    .map_err(self.tantivy_err())?;
-                let mut stream = inv
-                    .terms()
-                    .search(KeyWithin(&dfa))
-                    .into_stream()
-                    .map_err(tantivy::TantivyError::from)
-                    .map_err(self.tantivy_err())?;
-                while stream.advance() {
-                    let Ok(term) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    let Some((key, written)) = term.split_once(SEP) else {
-                        continue;
-                    };
-                    let Distance::Exact(d) = dfa.eval(key) else {
-                        continue;
-                    };
-                    let n = u64::from(stream.value().doc_freq);
-                    // Nearest first, then the most common; a word equal to the typed one is not
-                    // a correction (it is unknown as a stem, e.g. a stop word).
-                    let better = best
-                        .as_ref()
-                        .is_none_or(|(bd, _, bn)| d < *bd || (d == *bd && n > *bn));
-                    if d > 0 && better {
-                        best = Some((d, written.to_owned(), n));
-                    }
+            self.each_written_word(searcher, KeyWithin(&dfa), |key, written, n| {
+                let Distance::Exact(d) = dfa.eval(key) else {
+                    return;
+                };
+                // Nearest first, then the most common; a word equal to the typed one is not
+                // a correction (it is unknown as a stem, e.g. a stop word).
+                let better = best
+                    .as_ref()
+                    .is_none_or(|(bd, _, bn)| d < *bd || (d == *bd && n > *bn));
+                if d > 0 && better {
+                    best = Some((d, written.to_owned(), n));
                 }
-            }
+            })?;
             if let Some((_, written, _)) = best {
                 corrected = corrected.replacen(word.as_str(), &written, 1);
                 changed = true;
             }
         }
         Ok(changed.then_some(corrected))
+    }
+
+    /// Calls `each(folded key, word as written, documents)` for the completion words whose keys
+    /// `automaton` accepts, segment by segment.
+    fn each_written_word<A: tantivy_fst::Automaton<State: Clone> + Clone>(
+        &self,
+        searcher: &Searcher,
+        automaton: A,
+        mut each: impl FnMut(&str, &str, u64),
+    ) -> Result<(), SearchError> {
+        for seg in searcher.segment_readers() {
+            let inv = seg
+                .inverted_index(self.completion_field())
+                .map_err(self.tantivy_err())?;
+            let mut stream = inv
+                .terms()
+                .search(automaton.clone())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)
+                .map_err(self.tantivy_err())?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if let Some((key, written)) = term.split_once(SEP) {
+                    each(key, written, u64::from(stream.value().doc_freq));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

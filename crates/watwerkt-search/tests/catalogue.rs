@@ -248,6 +248,18 @@ fn did_you_mean_corrects_words_the_catalogue_lacks() {
     assert!(full.total > 0);
     assert!(cut.total >= full.total, "{} < {}", cut.total, full.total);
     assert!(numbers(&full).iter().all(|n| numbers(&cut).contains(n)));
+    // A word found only at the end of a compound ("job" is too short a part to split off) is
+    // read as that compound when nothing else matches.
+    let r = search(&idx, "coaching");
+    assert_eq!(
+        r.notice,
+        Some(Notice::Corrected {
+            query: "jobcoaching".into()
+        })
+    );
+    let compound = search(&idx, "jobcoaching");
+    assert!(compound.total > 0);
+    assert_eq!(numbers(&r), numbers(&compound));
 }
 
 #[test]
