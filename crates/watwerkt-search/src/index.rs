@@ -1686,9 +1686,12 @@ impl SearchIndex {
         let mut items = 0;
         // Per group: whether it is more than stop words.
         let mut telling = Vec::new();
+        // The query items of stop-word groups, by group.
+        let mut stop_items = Vec::new();
         for group in &parsed.groups {
             let mut bits: Option<DocBits> = None;
             let mut key = Vec::new();
+            let first_item = items;
             for item in group {
                 if let Some(plan) = self.plan_item(snap, item)? {
                     let docs = self.item_docs(snap, &plan)?;
@@ -1717,11 +1720,13 @@ impl SearchIndex {
                 key.dedup();
                 keys.push(key.join("\u{2}"));
                 groups.push(bits);
-                telling.push(
-                    !group
-                        .iter()
-                        .all(|item| matches!(item, Item::Word(w) if is_stopword(w))),
-                );
+                let stop = group
+                    .iter()
+                    .all(|item| matches!(item, Item::Word(w) if is_stopword(w)));
+                if stop {
+                    stop_items.extend(first_item..items);
+                }
+                telling.push(!stop);
             }
         }
         if groups.is_empty() {
@@ -1733,8 +1738,10 @@ impl SearchIndex {
             });
         }
         // Stop words do not restrict a search that has other words ("projecten over schulden"
-        // needs "schulden", not "over"); they still count in the score.
+        // needs "schulden", not "over"), nor score in it: a stop word rare in the catalogue
+        // (English "to", once in "peer-to-peer") would weigh like a telling word.
         if telling.iter().any(|t| *t) && telling.iter().any(|t| !*t) {
+            scored.retain(|s| !stop_items.contains(&s.item));
             let kept: Vec<(String, DocBits)> = keys
                 .into_iter()
                 .zip(groups)
