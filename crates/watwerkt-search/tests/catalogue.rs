@@ -387,6 +387,13 @@ fn stop_words_do_not_restrict_a_search_with_other_words() {
     assert_eq!(r.notice, None);
     let without = search(&idx, "begeleid statushouders werk");
     assert_eq!(numbers(&r), numbers(&without));
+    // A question's verbs are stop words in the forms a question uses ("krijg").
+    let r = search(&idx, "hoe krijg ik bijstandsgerechtigden aan het werk");
+    assert_eq!(r.notice, None);
+    assert_eq!(
+        numbers(&r),
+        numbers(&search(&idx, "bijstandsgerechtigden werk"))
+    );
     // "to" is rare here (once, in "peer-to-peer"), yet does not lift that project.
     assert_eq!(
         numbers(&search(&idx, "how to help refugees find work")),
