@@ -301,6 +301,10 @@ pub struct Texts {
     pub suggestions: &'static str,
     pub did_you_mean: &'static str,
     pub found_products: &'static str,
+    /// After a search that found nothing, before links to the vraagbaak and the programme lines.
+    pub none_found_tips: &'static str,
+    pub none_found_vraagbaak: &'static str,
+    pub none_found_browse: &'static str,
     pub from_project: &'static str,
 }
 
@@ -420,6 +424,9 @@ pub static NL: Texts = Texts {
     suggestions: "Suggesties",
     did_you_mean: "Bedoelde u",
     found_products: "Gevonden producten",
+    none_found_tips: "Probeer een ander of algemener woord, minder woorden of minder filters.",
+    none_found_vraagbaak: "Beschrijf uw vraag in de vraagbaak",
+    none_found_browse: "of blader per programmalijn",
     from_project: "uit project",
 };
 
@@ -539,6 +546,9 @@ pub static EN: Texts = Texts {
     suggestions: "Suggestions",
     did_you_mean: "Did you mean",
     found_products: "Products found",
+    none_found_tips: "Try another or a more general word, fewer words or fewer filters.",
+    none_found_vraagbaak: "Describe your question in the vraagbaak",
+    none_found_browse: "or browse by programme line",
     from_project: "from project",
 };
 

@@ -201,6 +201,23 @@ async fn search_page_says_how_it_read_the_query() {
 }
 
 #[tokio::test]
+async fn a_search_that_finds_nothing_says_what_to_try() {
+    let app = TestApp::spawn().await;
+    let r = app.search("q=fietsproject").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("0 projecten gevonden"), "{}", r.body);
+    assert!(r.body.contains("minder woorden of minder filters"));
+    assert!(r.body.contains("href=\"/vraagbaak\""));
+    assert!(r.body.contains("href=\"/programma\""));
+    let en = app.get("/en/zoeken?q=fietsproject").await;
+    assert!(en.body.contains("fewer words or fewer filters"));
+    assert!(en.body.contains("href=\"/en/vraagbaak\""));
+    // Not when something was found.
+    let found = app.search("q=schulden").await;
+    assert!(!found.body.contains("minder woorden of minder filters"));
+}
+
+#[tokio::test]
 async fn api_answers_json_in_the_search_shape() {
     let app = TestApp::spawn().await;
     let r = app.api_projects("q=statushouders&limit=3").await;
