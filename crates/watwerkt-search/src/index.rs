@@ -94,7 +94,7 @@ const SCORE_CACHE_BYTES: usize = 384 << 20;
 const KNOWN_CACHE_BYTES: usize = 64 << 20;
 /// Among partial matches, a word in more than 1/`COMMON_SHARE` of the projects does not count
 /// towards how much of the query a project has (see `coverage_tiers`).
-const COMMON_SHARE: u64 = 4;
+pub(crate) const COMMON_SHARE: u64 = 4;
 /// Ranking adds up per-document score arrays instead of running WAND when the scored terms'
 /// postings add up to at least 1/`EXHAUSTIVE_SHARE` of the documents.
 const EXHAUSTIVE_SHARE: u64 = 8;

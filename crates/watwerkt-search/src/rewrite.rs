@@ -5,7 +5,7 @@
 use tantivy::Searcher;
 
 use crate::analysis::fold;
-use crate::index::{SearchError, SearchIndex};
+use crate::index::{COMMON_SHARE, SearchError, SearchIndex};
 use crate::query::{Item, ParsedQuery};
 use crate::similar::is_stopword;
 use crate::synonyms::Member;
@@ -160,8 +160,9 @@ impl SearchIndex {
     /// When a search found nothing: the query with each word typed on its own that the
     /// catalogue lacks, and that has a part the catalogue holds, replaced by the parts it holds
     /// ("budgetcoaching" → "budget" when no project has "coaching"), with each such word, the
-    /// parts kept and the parts left out; `None` if no word reads so. A part that is a stop word
-    /// does not count: "fietsproject" is not searched as "project". Nor is a dictionary word
+    /// parts kept and the parts left out; `None` if no word reads so. Only a telling part stands
+    /// in for the word: "fietsproject" is not searched as "project" (a stop word), nor
+    /// "zeldzaamheidsonderzoek" as "onderzoek" (in most projects). Nor is a dictionary word
     /// read so: "schuldenaars" is the plural of "schuldenaar", not "schulden" + "aars".
     pub(crate) fn read_known_parts(
         &self,
@@ -184,7 +185,7 @@ impl SearchIndex {
             let (mut kept, mut missing) = (Vec::new(), Vec::new());
             for part in parts {
                 match part {
-                    Part::Known(p) if !is_stopword(&p) => kept.push(p),
+                    Part::Known(p) if self.telling(searcher, &p)? => kept.push(p),
                     Part::Known(_) => {}
                     Part::Missing(p) => missing.push(p),
                 }
@@ -200,6 +201,14 @@ impl SearchIndex {
             });
         }
         Ok((!read.is_empty()).then_some((query, read)))
+    }
+
+    /// Whether a word says what a project is about: no stop word, and in at most
+    /// 1/`COMMON_SHARE` of the projects ("onderzoek" is in most).
+    fn telling(&self, searcher: &Searcher, word: &str) -> Result<bool, SearchError> {
+        let stem = self.analyzer().stem(&fold(word));
+        Ok(!is_stopword(word)
+            && self.word_doc_freq(searcher, &stem)? * COMMON_SHARE <= searcher.num_docs())
     }
 
     /// The parts `word` is searched as (see `split_unknown_compounds`), or `None` to search it
