@@ -320,28 +320,39 @@ impl SearchIndex {
         parsed: &ParsedQuery,
     ) -> Result<Option<String>, SearchError> {
         const MIN_ENDING: usize = 6;
-        let mut query = raw.to_owned();
-        let mut changed = false;
+        // Each unknown word long enough, folded, with the best compound ending with it so far
+        // (its documents and how it is written).
+        type Best = Option<(u64, String)>;
+        let mut wanted: Vec<(&str, String, Best)> = Vec::new();
         for item in parsed.groups.iter().flatten() {
             let Item::Word(word) = item else { continue };
             let folded = fold(word);
-            if folded.chars().count() < MIN_ENDING
-                || !folded.chars().all(char::is_alphabetic)
-                || self.knows(searcher, word)?
+            if folded.chars().count() >= MIN_ENDING
+                && folded.chars().all(char::is_alphabetic)
+                && !self.knows(searcher, word)?
             {
-                continue;
+                wanted.push((word, folded, None));
             }
-            let mut best: Option<(u64, String)> = None;
-            self.each_written_word(searcher, AlwaysMatch, |key, written, n| {
+        }
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        // One pass over the dictionary for all of them.
+        self.each_written_word(searcher, AlwaysMatch, |key, written, n| {
+            for (_, folded, best) in &mut wanted {
                 if key.len() > folded.len()
-                    && key.ends_with(&folded)
+                    && key.ends_with(folded.as_str())
                     && best.as_ref().is_none_or(|(bn, _)| n > *bn)
                 {
-                    best = Some((n, written.to_owned()));
+                    *best = Some((n, written.to_owned()));
                 }
-            })?;
+            }
+        })?;
+        let mut query = raw.to_owned();
+        let mut changed = false;
+        for (word, _, best) in wanted {
             if let Some((_, written)) = best {
-                query = query.replacen(word.as_str(), &written, 1);
+                query = query.replacen(word, &written, 1);
                 changed = true;
             }
         }
