@@ -193,6 +193,7 @@ pub fn time_queries(
             sort: Sort::Relevance,
             // Every matched field's snippet, as the CLI and the API give them.
             passages: None,
+            concepts: Vec::new(),
         })
         .collect();
     let (first, timings) = time_rounds(ROUNDS, requests.len(), |i| {

@@ -6,6 +6,11 @@
 //! A crash between the commit and the index update leaves the index behind; [`Catalog::open`]
 //! notices and rebuilds it, so the index never shows a project the store does not have, nor
 //! misses one it has.
+//!
+//! Every project is labelled here ("wat werkt voor wie", see `watwerkt-labels`) before it is
+//! written, so store, index and pages carry the same labels. The store records the labeller's
+//! version; when the lexicon or the overrides change, [`Catalog::open`] derives every project
+//! again in one transaction.
 
 mod bundled;
 
@@ -20,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_import::{Format, ImportError, JsonlReader, QualityIssue, QualityReport, Severity};
+use watwerkt_labels::{LabelError, Labeller, OverrideError};
 use watwerkt_search::{SearchError, SearchIndex};
 use watwerkt_store::{Store, StoreError, WriteSummary};
 use watwerkt_store_sqlite::SqliteStore;
@@ -32,6 +38,12 @@ pub const STORE_FILE: &str = "watwerkt.sqlite";
 pub const INDEX_DIR: &str = "index";
 /// The data-quality report of the last import, as JSON.
 pub const REPORT_FILE: &str = "quality-report.json";
+/// Editors' label overrides in the data directory; without it the shipped file applies.
+pub const OVERRIDES_FILE: &str = "label-overrides.csv";
+/// Store metadata key: the labeller version the stored labels were derived with.
+const LABELS_VERSION: &str = "labels_version";
+/// Projects named per kind of label gap in [`LabelGaps`].
+const GAP_EXAMPLES: usize = 20;
 
 /// Above this many changed projects an import rebuilds the index from the store instead of
 /// updating it project by project (a rebuild streams; updates fetch each project).
@@ -48,6 +60,8 @@ pub enum CatalogError {
     Store(#[from] StoreError),
     #[error("search index: {0}")]
     Search(#[from] SearchError),
+    #[error(transparent)]
+    Labels(#[from] LabelError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -58,7 +72,7 @@ pub enum CatalogError {
 impl CatalogError {
     /// Whether the error is about the input data (exit code 1) rather than the machine.
     pub fn is_data_error(&self) -> bool {
-        matches!(self, CatalogError::Import(_))
+        matches!(self, CatalogError::Import(_) | CatalogError::Labels(_))
     }
 }
 
@@ -90,6 +104,34 @@ pub struct ImportOutcome {
     pub store_seconds: f64,
     /// Seconds spent bringing the search index in step afterwards.
     pub index_seconds: f64,
+    /// Projects of this import whose text gave no target group or no design.
+    pub label_gaps: LabelGaps,
+}
+
+/// Projects without a target group or without a design: counts, and the first few numbers.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct LabelGaps {
+    pub no_target_group: u64,
+    pub no_design: u64,
+    pub no_target_group_examples: Vec<String>,
+    pub no_design_examples: Vec<String>,
+}
+
+impl LabelGaps {
+    pub fn add(&mut self, p: &Project) {
+        if p.derived.target_groups.is_empty() {
+            self.no_target_group += 1;
+            if self.no_target_group_examples.len() < GAP_EXAMPLES {
+                self.no_target_group_examples.push(p.number.to_string());
+            }
+        }
+        if p.derived.designs.is_empty() {
+            self.no_design += 1;
+            if self.no_design_examples.len() < GAP_EXAMPLES {
+                self.no_design_examples.push(p.number.to_string());
+            }
+        }
+    }
 }
 
 /// Progress of a long operation: units done of a known total (bytes for imports, projects for
@@ -151,6 +193,7 @@ pub struct Catalog {
     data_dir: PathBuf,
     store: SqliteStore,
     index: SearchIndex,
+    labeller: Labeller,
     /// Serialises writers of this process; other processes are held off by the store's lock.
     write: Mutex<()>,
 }
@@ -183,8 +226,15 @@ impl Catalog {
             data_dir: data_dir.to_owned(),
             store,
             index,
+            labeller: load_labeller(data_dir)?,
             write: Mutex::new(()),
         };
+        if catalog.store.count()? > 0 {
+            catalog.check_overrides(&|_| false)?;
+            if catalog.store.meta(LABELS_VERSION)?.as_deref() != Some(catalog.labeller.version()) {
+                catalog.relabel()?;
+            }
+        }
         if !catalog.index_in_step()? {
             catalog.reindex(progress)?;
         }
@@ -220,6 +270,77 @@ impl Catalog {
 
     pub fn index(&self) -> &SearchIndex {
         &self.index
+    }
+
+    /// The labeller this catalogue derives with (shipped lexicon, this directory's overrides).
+    pub fn labeller(&self) -> &Labeller {
+        &self.labeller
+    }
+
+    /// The (facet, label id) pairs a search query names in other words, for
+    /// `SearchRequest::concepts`.
+    pub fn concepts(&self, query: &str) -> Vec<(String, String)> {
+        self.labeller
+            .concepts(query)
+            .into_iter()
+            .map(|(d, id)| (d.facet().to_owned(), id))
+            .collect()
+    }
+
+    /// Refuses overrides naming a project that neither the store nor `importing` has.
+    fn check_overrides(
+        &self,
+        importing: &dyn Fn(&ProjectNumber) -> bool,
+    ) -> Result<(), CatalogError> {
+        for o in self.labeller.overrides() {
+            if !importing(&o.project) && self.store.project(&o.project)?.is_none() {
+                return Err(LabelError::Overrides(OverrideError {
+                    file: self.labeller.overrides_file().to_owned(),
+                    line: o.line,
+                    message: format!(
+                        "project_number {}: no such project in the catalogue; expected the number of an imported project",
+                        o.project
+                    ),
+                })
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Derives every stored project's labels again (the lexicon or overrides changed), in one
+    /// transaction that also records the new version.
+    #[tracing::instrument(skip_all)]
+    fn relabel(&self) -> Result<(), CatalogError> {
+        let _guard = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        tracing::info!(
+            version = self.labeller.version(),
+            "labels are stale; deriving them again"
+        );
+        let mut tx = self.store.begin()?;
+        let mut cache = watwerkt_search::analysis::WordCache::default();
+        let mut projects = Vec::with_capacity(BATCH);
+        let flush = |tx: &mut Box<dyn watwerkt_store::StoreTx + '_>,
+                     projects: &mut Vec<Project>| {
+            for p in projects.drain(..) {
+                tx.upsert_project(&p)?;
+            }
+            Ok::<(), StoreError>(())
+        };
+        // Read in batches beside the write: the stream is a read snapshot, the transaction the
+        // one writer.
+        self.store.for_each_project(&mut |mut p| {
+            p.derived = self.labeller.derive_cached(&p, &mut cache);
+            projects.push(p);
+            if projects.len() == BATCH {
+                flush(&mut tx, &mut projects)?;
+            }
+            Ok(())
+        })?;
+        flush(&mut tx, &mut projects)?;
+        tx.set_meta(LABELS_VERSION, self.labeller.version())?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Whether the index reflects exactly the store's current generation.
@@ -321,14 +442,22 @@ impl Catalog {
         let mut report = QualityReport::default();
         let mut files = Vec::new();
         let mut seen = Seen::default();
+        let labeller = Labeller::shipped();
+        let mut cache = watwerkt_search::analysis::WordCache::default();
+        let mut label_gaps = LabelGaps::default();
+        let mut gaps = |p: &mut Project| {
+            p.derived = labeller.derive_cached(p, &mut cache);
+            label_gaps.add(p);
+        };
         for input in &inputs {
             match detect(input)? {
                 Format::Jsonl => {
                     let name = input.name();
                     let mut n = 0;
                     for p in JsonlReader::new(&name, BufReader::new(input.open()?)) {
-                        let p = p?;
+                        let mut p = p?;
                         seen.check(&p, &mut report);
+                        gaps(&mut p);
                         n += 1;
                     }
                     files.push(FileSummary {
@@ -338,9 +467,10 @@ impl Catalog {
                     });
                 }
                 _ => {
-                    let parsed = parse_input(input, &mut report)?;
-                    for p in &parsed.projects {
+                    let mut parsed = parse_input(input, &mut report)?;
+                    for p in &mut parsed.projects {
                         seen.check(p, &mut report);
+                        gaps(p);
                     }
                     files.push(parsed.summary);
                 }
@@ -355,6 +485,7 @@ impl Catalog {
             report,
             store_seconds: 0.0,
             index_seconds: 0.0,
+            label_gaps,
         })
     }
 
@@ -384,6 +515,7 @@ impl Catalog {
         }
 
         let mut seen = Seen::default();
+        let mut label_gaps = LabelGaps::default();
         let mut tx = self.store.begin()?;
         let mut files = Vec::new();
         let mut pages = pages.into_iter();
@@ -397,15 +529,20 @@ impl Catalog {
                 let (sender, receiver) =
                     std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
                 let (seen_ref, report_ref) = (&mut seen, &mut report);
+                let gaps_ref = &mut label_gaps;
+                let labeller = &self.labeller;
                 let file = name.clone();
                 std::thread::scope(|s| -> Result<(), CatalogError> {
                     s.spawn(move || {
                         let mut batch = Vec::with_capacity(BATCH);
+                        let mut cache = watwerkt_search::analysis::WordCache::default();
                         for p in JsonlReader::new(&file, BufReader::with_capacity(1 << 20, counter))
                         {
                             match p {
-                                Ok(p) => {
+                                Ok(mut p) => {
                                     seen_ref.check(&p, report_ref);
+                                    p.derived = labeller.derive_cached(&p, &mut cache);
+                                    gaps_ref.add(&p);
                                     batch.push(p);
                                     if batch.len() == BATCH
                                         && sender
@@ -446,9 +583,12 @@ impl Catalog {
                     projects: n,
                 });
             } else {
-                let page = pages.next().expect("one parsed page per page input");
-                for p in &page.projects {
+                let mut page = pages.next().expect("one parsed page per page input");
+                let mut cache = watwerkt_search::analysis::WordCache::default();
+                for p in &mut page.projects {
                     seen.check(p, &mut report);
+                    p.derived = self.labeller.derive_cached(p, &mut cache);
+                    label_gaps.add(p);
                     tx.upsert_project(p)?;
                 }
                 if let Some(programme) = page.programme {
@@ -457,6 +597,8 @@ impl Catalog {
                 files.push(page.summary);
             }
         }
+        self.check_overrides(&|n| seen.contains(n))?;
+        tx.set_meta(LABELS_VERSION, self.labeller.version())?;
         let changed: Vec<ProjectNumber> = tx.changed().to_vec();
         let summary: WriteSummary = tx.commit()?;
         let store_seconds = started.elapsed().as_secs_f64();
@@ -472,6 +614,7 @@ impl Catalog {
             report,
             store_seconds,
             index_seconds,
+            label_gaps,
         })
     }
 
@@ -496,6 +639,19 @@ impl Catalog {
         let json = serde_json::to_vec_pretty(report).expect("report serialises");
         std::fs::write(&tmp, json).map_err(io_err(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io_err(&path))
+    }
+}
+
+/// The shipped lexicon with the data directory's overrides, or the shipped overrides.
+fn load_labeller(data_dir: &Path) -> Result<Labeller, CatalogError> {
+    let path = data_dir.join(OVERRIDES_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Labeller::new(&path.display().to_string(), &text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Labeller::new(
+            "data/label-overrides.csv",
+            watwerkt_labels::OVERRIDES_CSV,
+        )?),
+        Err(e) => Err(CatalogError::Io { path, source: e }),
     }
 }
 
@@ -548,6 +704,10 @@ struct Seen {
 }
 
 impl Seen {
+    fn contains(&self, number: &ProjectNumber) -> bool {
+        self.by_number.contains_key(&hash_of(number))
+    }
+
     fn check(&mut self, p: &Project, report: &mut QualityReport) {
         let key = hash_of(&p.number);
         let content = content_hash(p);

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
-use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome};
+use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome, LabelGaps};
 use watwerkt_domain::record::ProjectRecord;
-use watwerkt_domain::{Project, ProjectNumber, Theme};
+use watwerkt_domain::{Derived, Dimension, Project, ProjectNumber, Theme};
 use watwerkt_import::{QualityReport, Severity};
+use watwerkt_labels::Vocabulary;
 use watwerkt_search::{FACETS, SearchRequest, Sort};
 
 use crate::progress;
@@ -91,6 +92,7 @@ pub fn import_text(o: &ImportOutcome) -> String {
         ));
     }
     s.push_str(&report_text(&o.report));
+    s.push_str(&gaps_text(&o.label_gaps));
     s
 }
 
@@ -199,7 +201,7 @@ fn write_jsonl_line(out: &mut dyn Write, p: &Project) -> std::io::Result<()> {
     out.write_all(b"\n")
 }
 
-const CSV_HEADER: [&str; 19] = [
+const CSV_HEADER: [&str; 23] = [
     "project_number",
     "title",
     "teaser",
@@ -219,6 +221,10 @@ const CSV_HEADER: [&str; 19] = [
     "lead_researcher",
     "end",
     "sources",
+    "target_groups",
+    "designs",
+    "outcome_domains",
+    "evidence_level",
 ];
 
 /// One CSV row; list fields are joined with "; " (no name in the catalogue contains one).
@@ -249,25 +255,166 @@ fn csv_row(p: &Project) -> Vec<String> {
             .map(|s| s.to_string())
             .collect::<Vec<_>>()
             .join("; "),
+        label_ids(&p.derived, Dimension::TargetGroup),
+        label_ids(&p.derived, Dimension::Design),
+        label_ids(&p.derived, Dimension::OutcomeDomain),
+        p.derived.evidence_level.level.to_string(),
     ]
 }
 
+fn label_ids(d: &Derived, dim: Dimension) -> String {
+    d.labels(dim)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub fn check(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let report = if paths.is_empty() {
+    let (report, label_gaps) = if paths.is_empty() {
         let catalog = ctx.catalog()?;
-        catalog
+        let report = catalog
             .last_report()
             .map_err(catalog_failure)?
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let mut gaps = LabelGaps::default();
+        catalog.store().for_each_project(&mut |p| {
+            gaps.add(&p);
+            Ok(())
+        })?;
+        (report, gaps)
     } else {
-        Catalog::dry_run(paths).map_err(catalog_failure)?.report
+        let outcome = Catalog::dry_run(paths).map_err(catalog_failure)?;
+        (outcome.report, outcome.label_gaps)
     };
     if ctx.json {
-        print_json(&report)?;
+        #[derive(Serialize)]
+        struct Checked<'a> {
+            #[serde(flatten)]
+            report: &'a QualityReport,
+            label_gaps: &'a LabelGaps,
+        }
+        print_json(&Checked {
+            report: &report,
+            label_gaps: &label_gaps,
+        })?;
     } else {
         print!("{}", report_text(&report));
+        print!("{}", gaps_text(&label_gaps));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The projects whose text gave no target group or no design, for an editor to look at.
+pub fn gaps_text(g: &LabelGaps) -> String {
+    let mut s = String::new();
+    for (what, n, examples) in [
+        (
+            "target group",
+            g.no_target_group,
+            &g.no_target_group_examples,
+        ),
+        ("research design", g.no_design, &g.no_design_examples),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let more = n - examples.len() as u64;
+        let tail = if more > 0 {
+            format!(" … and {more} more")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "labels: {n} project(s) without a {what} in their text: {}{tail}\n",
+            examples.join(", ")
+        ));
+    }
+    if !s.is_empty() {
+        s.push_str("  (`watwerkt labels NUMBER` shows what was found; data/label-overrides.csv adds a label)\n");
+    }
+    s
+}
+
+pub fn labels(ctx: &Ctx, number: &str) -> Result<ExitCode, Failure> {
+    let number =
+        ProjectNumber::parse(number).map_err(|e| Failure::Usage(format!("{number:?}: {e}")))?;
+    let catalog = ctx.catalog()?;
+    let Some(project) = catalog.project(&number)? else {
+        return Err(Failure::Data(anyhow::anyhow!(
+            "no project {} in the store",
+            number.as_str()
+        )));
+    };
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Labelled<'a> {
+            project_number: &'a str,
+            title: &'a str,
+            derived: &'a Derived,
+        }
+        print_json(&Labelled {
+            project_number: project.number.as_str(),
+            title: &project.title,
+            derived: &project.derived,
+        })?;
+    } else {
+        print!("{}", labels_text(&project));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A project's labels as text: each label with its Dutch name, field and sentence.
+pub fn labels_text(p: &Project) -> String {
+    let v = Vocabulary::get();
+    let d = &p.derived;
+    let mut s = format!("{}  {}\n", p.number.as_str(), p.title);
+    for (dim, heading) in [
+        (Dimension::TargetGroup, "Voor wie (target groups)"),
+        (Dimension::Design, "Hoe onderzocht (designs)"),
+        (
+            Dimension::OutcomeDomain,
+            "Uitkomstdomeinen (outcome domains)",
+        ),
+    ] {
+        s.push_str(&format!("{heading}:\n"));
+        let labels = d.labels(dim);
+        if labels.is_empty() {
+            s.push_str("  (none found)\n");
+        }
+        for l in labels {
+            let name = v.term(dim, &l.id).map_or(l.id.as_str(), |t| t.nl.as_str());
+            s.push_str(&format!(
+                "  {:<28} {name}\n      {}: \"{}\"\n",
+                l.id,
+                l.field.key(),
+                l.quote
+            ));
+        }
+    }
+    let level = v
+        .level(d.evidence_level.level)
+        .map_or("", |l| l.nl.as_str());
+    s.push_str(&format!(
+        "Bewijskracht (evidence level): {} {level}\n  {}\n",
+        d.evidence_level.level, d.evidence_level.reason
+    ));
+    for (heading, passages) in [
+        ("Wat kwam eruit (findings)", &d.findings),
+        (
+            "Werkzame elementen (active ingredients)",
+            &d.active_ingredients,
+        ),
+    ] {
+        if passages.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("{heading}:\n"));
+        for x in passages {
+            s.push_str(&format!("  {}: \"{}\"\n", x.field, x.text));
+        }
+    }
+    s
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -276,6 +423,10 @@ pub struct Stats {
     pub themes: BTreeMap<String, u64>,
     pub status: BTreeMap<String, u64>,
     pub start_years: BTreeMap<String, u64>,
+    /// Projects per label id (every id of the vocabulary, zero included).
+    pub target_groups: BTreeMap<String, u64>,
+    pub designs: BTreeMap<String, u64>,
+    pub evidence_levels: BTreeMap<String, u64>,
 }
 
 pub fn stats(ctx: &Ctx) -> Result<ExitCode, Failure> {
@@ -294,8 +445,29 @@ pub fn collect_stats(catalog: &Catalog) -> Result<Stats, Failure> {
     for t in Theme::ALL {
         s.themes.insert(t.name().to_owned(), 0);
     }
+    let v = Vocabulary::get();
+    for (map, dim) in [
+        (&mut s.target_groups, Dimension::TargetGroup),
+        (&mut s.designs, Dimension::Design),
+    ] {
+        for t in v.terms(dim) {
+            map.insert(t.id.clone(), 0);
+        }
+    }
+    for l in &v.evidence_levels.levels {
+        s.evidence_levels.insert(l.level.to_string(), 0);
+    }
     catalog.store().for_each_project(&mut |p| {
         s.total += 1;
+        for l in &p.derived.target_groups {
+            *s.target_groups.entry(l.id.clone()).or_default() += 1;
+        }
+        for l in &p.derived.designs {
+            *s.designs.entry(l.id.clone()).or_default() += 1;
+        }
+        *s.evidence_levels
+            .entry(p.derived.evidence_level.level.to_string())
+            .or_default() += 1;
         *s.themes.entry(p.theme.name().to_owned()).or_default() += 1;
         let status = p.status.map_or("onbekend", |st| st.name());
         *s.status.entry(status.to_owned()).or_default() += 1;
@@ -314,6 +486,9 @@ pub fn stats_text(s: &Stats) -> String {
         ("theme", &s.themes),
         ("status", &s.status),
         ("start year", &s.start_years),
+        ("target group", &s.target_groups),
+        ("research design", &s.designs),
+        ("evidence level", &s.evidence_levels),
     ] {
         out.push_str(&format!("\nper {title}:\n"));
         for (k, v) in map {
@@ -330,6 +505,7 @@ pub fn search(
     limit: usize,
     offset: usize,
     sort: SortOrder,
+    concepts: bool,
 ) -> Result<ExitCode, Failure> {
     let mut parsed = Vec::new();
     for f in filters {
@@ -345,9 +521,30 @@ pub fn search(
                 FACETS.join(", ")
             )));
         }
-        parsed.push((k.to_owned(), v.trim().to_owned()));
+        let v = v.trim();
+        if let Some(d) = Dimension::parse(k) {
+            let terms = Vocabulary::get().terms(d);
+            if !terms.iter().any(|t| t.id == v) {
+                let ids: Vec<&str> = terms.iter().map(|t| t.id.as_str()).collect();
+                return Err(Failure::Usage(format!(
+                    "--filter {f:?}: unknown {k} {v:?}; expected one of {}",
+                    ids.join(", ")
+                )));
+            }
+        }
+        if k == "evidence_level" && !matches!(v, "0" | "1" | "2" | "3" | "4") {
+            return Err(Failure::Usage(format!(
+                "--filter {f:?}: expected an evidence level 0 to 4"
+            )));
+        }
+        parsed.push((k.to_owned(), v.to_owned()));
     }
     let catalog = ctx.catalog()?;
+    let concepts = if concepts {
+        catalog.concepts(query)
+    } else {
+        Vec::new()
+    };
     let req = SearchRequest {
         query: query.to_owned(),
         filters: parsed,
@@ -358,6 +555,7 @@ pub fn search(
             SortOrder::Newest => Sort::Newest,
         },
         passages: None,
+        concepts,
     };
     let res = catalog.index().search(&req)?;
     if ctx.json {
@@ -373,6 +571,9 @@ pub fn search(
     }
     if let Some(q) = &res.did_you_mean {
         println!("Bedoelde u: {q}?");
+    }
+    for (facet, id) in &res.concepts {
+        println!("ook gezocht op {facet}: {id} (--no-concepts: niet)");
     }
     println!("{} result(s)", res.total);
     for h in &res.hits {

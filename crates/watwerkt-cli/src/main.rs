@@ -51,17 +51,27 @@ enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Counts of projects per theme, status and start year.
+    /// Counts of projects per theme, status, start year, target group, design and evidence level.
     Stats,
+    /// A project's "wat werkt voor wie": target groups, designs, outcome domains, evidence level,
+    /// findings and active ingredients, each with the sentence that gave it.
+    Labels {
+        #[arg(value_name = "PROJECT_NUMBER")]
+        number: String,
+    },
     /// Search the catalogue.
     Search {
         /// Words (all must match), "exact phrases", -exclusions, OR, and field filters such as
         /// gemeente:Rotterdam, thema:vergunninghouders, status:afgerond, jaar:2017.
         query: String,
-        /// Facet filter, e.g. --filter theme=Vergunninghouders --filter status=Afgerond
-        /// (fields: theme, status, municipality, organisation, year, product_kind).
+        /// Facet filter, e.g. --filter theme=Vergunninghouders --filter target_group=ouderen
+        /// (fields: theme, status, municipality, organisation, year, product_kind, target_group,
+        /// design, outcome_domain, evidence_level; label ids as in data/vocabulary.json).
         #[arg(long = "filter", value_name = "FIELD=VALUE")]
         filters: Vec<String>,
+        /// Do not also search by the target groups and designs the query names in other words.
+        #[arg(long)]
+        no_concepts: bool,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long, default_value_t = 0)]
@@ -160,13 +170,15 @@ fn main() -> ExitCode {
         Command::Export { format, output } => commands::export(&ctx, format, output.as_deref()),
         Command::Check { paths } => commands::check(&ctx, &paths),
         Command::Stats => commands::stats(&ctx),
+        Command::Labels { number } => commands::labels(&ctx, &number),
         Command::Search {
             query,
             filters,
             limit,
             offset,
             sort,
-        } => commands::search(&ctx, &query, &filters, limit, offset, sort),
+            no_concepts,
+        } => commands::search(&ctx, &query, &filters, limit, offset, sort, !no_concepts),
         Command::Similar { number, limit } => commands::similar(&ctx, &number, limit),
         Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),

@@ -3,6 +3,7 @@
 //! be wrong (project numbers, dates, statuses) are parsed once into types that are then trusted.
 
 mod date;
+mod derived;
 mod error;
 mod organisation;
 mod product;
@@ -12,6 +13,7 @@ pub mod record;
 mod theme;
 
 pub use date::{DUTCH_MONTHS, PartialDate, month_from_dutch};
+pub use derived::{Derived, Dimension, EvidenceLevel, Label, LabelSource, Passage, TextField};
 pub use error::DomainError;
 pub use organisation::{Organisation, OrganisationKind};
 pub use product::{Product, ProductKind, ProductsHeading};

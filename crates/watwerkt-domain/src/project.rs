@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{DomainError, Organisation, PartialDate, Product, ProductsHeading, Theme};
+use crate::{Derived, DomainError, Organisation, PartialDate, Product, ProductsHeading, Theme};
 
 /// A ZonMw project number: digits only ("535006006", "10420012110002").
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,4 +160,6 @@ pub struct Project {
     pub end: Option<PartialDate>,
     pub duration_months: Option<u32>,
     pub sources: Vec<SourceRef>,
+    /// What works for whom, derived from the text by the write path (empty until derived).
+    pub derived: Derived,
 }

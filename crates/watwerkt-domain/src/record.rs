@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DomainError, Organisation, OutcomeKind, PartialDate, Product, ProductsHeading, Project,
-    ProjectNumber, SourceRef, Status, Theme,
+    Derived, DomainError, Organisation, OutcomeKind, PartialDate, Product, ProductsHeading,
+    Project, ProjectNumber, SourceRef, Status, Theme,
 };
 
 /// One line of JSONL. Unknown keys are rejected so a misspelt field is an error, not a loss.
@@ -49,6 +49,10 @@ pub struct ProjectRecord {
     pub end: Option<String>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
+    /// Derived again by every import (see `watwerkt-labels`); read back from the store. Left
+    /// out while empty: a parsed page has not been labelled yet.
+    #[serde(default, skip_serializing_if = "Derived::is_empty")]
+    pub derived: Derived,
 }
 
 /// A record field that failed to parse, with the field's name.
@@ -85,6 +89,7 @@ impl From<&Project> for ProjectRecord {
             lead_researcher: p.lead_researcher.clone(),
             end: p.end.map(|d| d.to_string()),
             sources: p.sources.clone(),
+            derived: p.derived.clone(),
         }
     }
 }
@@ -137,6 +142,7 @@ impl TryFrom<ProjectRecord> for Project {
             end: date("end", r.end)?,
             duration_months: r.duration_months,
             sources: r.sources,
+            derived: r.derived,
         })
     }
 }

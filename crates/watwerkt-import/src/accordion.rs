@@ -497,6 +497,7 @@ fn assemble(
             file: file.to_owned(),
             line,
         }],
+        derived: Default::default(),
     }
 }
 

@@ -227,6 +227,7 @@ fn entry(
             file: file.to_owned(),
             line: title_line.no,
         }],
+        derived: Default::default(),
     })
 }
 

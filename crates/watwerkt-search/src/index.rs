@@ -144,6 +144,10 @@ pub const FACETS: &[&str] = &[
     "organisation",
     "year",
     "product_kind",
+    "target_group",
+    "design",
+    "outcome_domain",
+    "evidence_level",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +167,8 @@ pub enum Sort {
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub query: String,
-    /// (facet, value) pairs: theme, status, municipality, organisation, year, product_kind.
+    /// (facet, value) pairs: theme, status, municipality, organisation, year, product_kind, and
+    /// the labels target_group, design, outcome_domain (vocabulary ids) and evidence_level (0–4).
     pub filters: Vec<(String, String)>,
     pub limit: usize,
     pub offset: usize,
@@ -172,6 +177,10 @@ pub struct SearchRequest {
     /// title, at most n, in reading order (teaser, question, outcome, method), or the title's own
     /// when nothing else matched; fields after the n-th found are not looked at.
     pub passages: Option<usize>,
+    /// (facet, label id) pairs the query names in other words ("55-plussers" → target_group
+    /// ouderen), found by the caller's lexicon: projects carrying them are found too, after the
+    /// text matches.
+    pub concepts: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -297,6 +306,9 @@ pub struct SearchResponse {
     /// Products (reports, factsheets, …) matching the words, each linked to its project.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<ProductHit>,
+    /// The request's concepts (facet, label id) that found projects the text did not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<(String, String)>,
 }
 
 struct Fields {
@@ -888,8 +900,9 @@ fn io_err(dir: &Path) -> impl Fn(std::io::Error) -> SearchError + '_ {
     }
 }
 
-/// The shared analyzer: the shipped lexicon plus the words of the bundled catalogue.
-fn default_analyzer() -> Analyzer {
+/// The shared analyzer: the shipped lexicon plus the words of the bundled catalogue. Fixed, so
+/// what is derived with it (labels) does not depend on what else the store holds.
+pub fn default_analyzer() -> Analyzer {
     let mut a = Analyzer::new(LEXICON.lines());
     for text in SEED_TEXTS {
         a.learn(text);
@@ -1202,6 +1215,17 @@ impl SearchIndex {
         for k in kinds {
             doc.add_text(facet("product_kind"), k);
         }
+        for dim in watwerkt_domain::Dimension::ALL {
+            for label in p.derived.labels(dim) {
+                doc.add_text(facet(dim.facet()), &label.id);
+            }
+        }
+        if !p.derived.is_empty() {
+            doc.add_text(
+                facet("evidence_level"),
+                p.derived.evidence_level.level.to_string(),
+            );
+        }
         let key = p.start.map_or(0, |d| {
             u64::from(d.get_year()) * 100 + u64::from(d.get_month().unwrap_or(0))
         });
@@ -1449,6 +1473,43 @@ impl SearchIndex {
         out
     }
 
+    /// The live documents carrying the query's concepts and not matching its text, with the
+    /// concepts that added any: those with all the concepts, else those with any ("jongeren met
+    /// schulden" wants both labels; a project with one still answers part of the question).
+    fn concept_docs(
+        snap: &Snapshot,
+        concepts: &[(String, String)],
+        text: Option<&DocBits>,
+    ) -> Option<(DocBits, Vec<(String, String)>)> {
+        let text = text?;
+        let mut all: Option<DocBits> = None;
+        let mut any = DocBits::empty(snap.len);
+        let mut used = Vec::new();
+        for (facet, value) in concepts {
+            let Some(facet) = FACETS.iter().find(|f| **f == facet.as_str()).copied() else {
+                continue;
+            };
+            let one = BTreeMap::from([(facet, vec![normalise_filter(facet, value)])]);
+            let Some(mut docs) = Self::filter_docs(snap, &one, None) else {
+                continue;
+            };
+            docs.and_with(&snap.alive);
+            let mut new = docs.clone();
+            new.and_not_with(text);
+            if new.count() > 0 {
+                used.push((facet.to_owned(), value.clone()));
+            }
+            any.or_with(&docs);
+            match &mut all {
+                Some(a) => a.and_with(&docs),
+                None => all = Some(docs),
+            }
+        }
+        let mut docs = all.filter(|a| a.count() > 0).unwrap_or(any);
+        docs.and_not_with(text);
+        (docs.count() > 0).then_some((docs, used))
+    }
+
     /// Searches: top hits with snippets, the total, and every facet's counts.
     #[tracing::instrument(skip(self), fields(query = %req.query))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
@@ -1478,6 +1539,7 @@ impl SearchIndex {
                 redirect: Some(trimmed.to_owned()),
                 did_you_mean: None,
                 products: Vec::new(),
+                concepts: Vec::new(),
             });
         }
         let mut by_facet: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -1503,27 +1565,49 @@ impl SearchIndex {
             tiers,
         } = self.match_text(&snap, &parsed, &mut notice)?;
         let filtered = Self::filter_docs(&snap, &by_facet, None);
-        let mut hits = text.clone().unwrap_or_else(|| snap.alive.clone());
+        // Projects carrying a label the query names in other words ("ouderen" for a project
+        // on 45-plussers): found too, after the text matches.
+        let concept = Self::concept_docs(&snap, &req.concepts, text.as_ref());
+        let matched = match (&text, &concept) {
+            (Some(t), Some((c, _))) => {
+                let mut m = t.clone();
+                m.or_with(c);
+                Some(m)
+            }
+            _ => text.clone(),
+        };
+        let mut text_hits = text.clone().unwrap_or_else(|| snap.alive.clone());
+        let mut extra = concept.as_ref().map(|(c, _)| c.clone());
         if let Some(f) = &filtered {
-            hits.and_with(f);
+            text_hits.and_with(f);
+            if let Some(e) = &mut extra {
+                e.and_with(f);
+            }
+        }
+        let mut hits = text_hits.clone();
+        if let Some(e) = &extra {
+            hits.or_with(e);
         }
         let total = hits.count();
+        let text_total = text_hits.count();
         let limit = req.limit.clamp(1, 100);
         let wanted = limit.saturating_add(req.offset);
         // Ranking (with snippets) and facet counting need only the hits: in a large index they
         // run side by side on two cores; in a small one handing half to another thread costs more
         // than it saves.
         let rank = || -> Result<Vec<Hit>, SearchError> {
-            let top: Vec<Ranked> = if req.offset as u64 >= total {
+            let hits = &text_hits;
+            let total = text_total;
+            let mut top: Vec<Ranked> = if req.offset as u64 >= total {
                 Vec::new()
             } else if req.sort == Sort::Newest || scored.is_empty() {
-                Self::top_newest(&snap, &hits, total, wanted)
+                Self::top_newest(&snap, hits, total, wanted)
             } else if !tiers.is_empty() {
                 // Partial matches: those with the most words first, by score within a tier.
                 let mut top = Vec::with_capacity(wanted);
                 for tier in &tiers {
                     let mut tier = tier.clone();
-                    tier.and_with(&hits);
+                    tier.and_with(hits);
                     let n = tier.count();
                     if n > 0 {
                         let k = (wanted - top.len()).min(n as usize);
@@ -1535,8 +1619,14 @@ impl SearchIndex {
                 }
                 top
             } else {
-                self.top_by_score(&snap, &scored, &hits, wanted)?
+                self.top_by_score(&snap, &scored, hits, wanted)?
             };
+            if let Some(extra) = &extra
+                && top.len() < wanted
+            {
+                let n = extra.count();
+                top.extend(Self::top_newest(&snap, extra, n, wanted - top.len()));
+            }
             let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
             let marks = Marks::new(
                 scored
@@ -1547,7 +1637,13 @@ impl SearchIndex {
             );
             self.hits(&snap, &marks, &top, req.passages)
         };
-        let count = || Self::facet_counts(&snap, &by_facet, text.as_ref(), &hits, &groups);
+        // Cached word counts describe the text matches alone, not the concepts added to them.
+        let count_groups = if extra.is_some() {
+            &[][..]
+        } else {
+            &groups[..]
+        };
+        let count = || Self::facet_counts(&snap, &by_facet, matched.as_ref(), &hits, count_groups);
         let (ranked, facets) = if snap.len >= PARALLEL_MIN_DOCS {
             rayon::join(rank, count)
         } else {
@@ -1615,6 +1711,7 @@ impl SearchIndex {
             redirect: None,
             did_you_mean,
             products,
+            concepts: concept.map(|(_, used)| used).unwrap_or_default(),
         })
     }
 
@@ -2280,7 +2377,10 @@ fn normalise_filter(facet: &str, value: &str) -> String {
             .map_or_else(|_| value.to_owned(), |s| s.name().to_owned()),
         "theme" => watwerkt_domain::Theme::from_name(value)
             .map_or_else(|| value.to_owned(), |t| t.name().to_owned()),
-        "product_kind" => value.to_lowercase(),
+        "product_kind" | "target_group" | "design" | "outcome_domain" => {
+            value.trim().to_lowercase()
+        }
+        "evidence_level" => value.trim().to_owned(),
         _ => value.to_owned(),
     }
 }

@@ -22,6 +22,7 @@ pub mod synonyms;
 pub use analysis::{Analyzer, Token, TokenKind};
 pub use index::{
     FACETS, FacetCount, Hit, Notice, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort,
+    default_analyzer,
 };
 pub use products::ProductHit;
 pub use similar::{MAX_VRAAGBAAK_CHARS, Match};

@@ -286,6 +286,17 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map_err(backend("writing store metadata"))?;
+        Ok(())
+    }
+
     fn changed(&self) -> &[ProjectNumber] {
         &self.changed
     }
@@ -473,6 +484,14 @@ impl Store for SqliteStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         read_generation(&self.reader())
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.reader()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(backend("reading store metadata"))
     }
 }
 

@@ -33,6 +33,7 @@ pub fn sample(i: u32) -> Project {
             file: "001.txt".into(),
             line: 22 + i,
         }],
+        derived: Default::default(),
     }
 }
 
@@ -50,6 +51,10 @@ pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
         (
             "sources_only_change_is_not_a_revision",
             sources_only_change_is_not_a_revision,
+        ),
+        (
+            "meta_commits_with_the_transaction",
+            meta_commits_with_the_transaction,
         ),
     ];
     for (name, check) in checks {
@@ -125,6 +130,24 @@ fn rollback_on_drop(s: &dyn Store) {
     tx.upsert_project(&sample(2)).unwrap();
     tx.commit().unwrap();
     assert_eq!(s.count().unwrap(), 1);
+}
+
+fn meta_commits_with_the_transaction(s: &dyn Store) {
+    assert_eq!(s.meta("labels_version").unwrap(), None);
+    let mut tx = s.begin().unwrap();
+    tx.set_meta("labels_version", "a").unwrap();
+    drop(tx);
+    assert_eq!(s.meta("labels_version").unwrap(), None);
+    let mut tx = s.begin().unwrap();
+    tx.set_meta("labels_version", "a").unwrap();
+    tx.set_meta("labels_version", "b").unwrap();
+    tx.commit().unwrap();
+    assert_eq!(s.meta("labels_version").unwrap().as_deref(), Some("b"));
+    assert_eq!(
+        s.generation().unwrap(),
+        0,
+        "metadata alone changes no project"
+    );
 }
 
 fn programme_merge(s: &dyn Store) {

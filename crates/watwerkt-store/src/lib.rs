@@ -53,6 +53,9 @@ pub trait StoreTx {
     fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError>;
     /// Merges what a programme or news page says into the stored programme.
     fn merge_programme(&mut self, programme: Programme) -> Result<(), StoreError>;
+    /// Sets a value of the store's metadata (e.g. the label version the projects were derived
+    /// with), committed with the rest of the transaction.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Projects whose stored content this transaction changed (inserted or updated), in write order.
     fn changed(&self) -> &[ProjectNumber];
     fn commit(self: Box<Self>) -> Result<WriteSummary, StoreError>;
@@ -75,6 +78,8 @@ pub trait Store: Send + Sync {
     fn revisions(&self, number: &ProjectNumber) -> Result<Vec<Revision>, StoreError>;
     /// Increases with every committed write that changed something; 0 for an empty, new store.
     fn generation(&self) -> Result<u64, StoreError>;
+    /// A metadata value set by [`StoreTx::set_meta`], or `None`.
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
 }
 
 pub mod contract;

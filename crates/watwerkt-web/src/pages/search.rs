@@ -90,6 +90,7 @@ fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchReq
             Sort::Relevance
         },
         passages,
+        concepts: Vec::new(),
     }
 }
 
