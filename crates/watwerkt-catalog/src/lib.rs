@@ -194,6 +194,8 @@ pub struct Catalog {
     store: SqliteStore,
     index: SearchIndex,
     labeller: Labeller,
+    /// Off only to measure what deriving costs (`watwerkt bench import --compare-labels`).
+    derive_labels: bool,
     /// Serialises writers of this process; other processes are held off by the store's lock.
     write: Mutex<()>,
 }
@@ -227,6 +229,7 @@ impl Catalog {
             store,
             index,
             labeller: load_labeller(data_dir)?,
+            derive_labels: true,
             write: Mutex::new(()),
         };
         if catalog.store.count()? > 0 {
@@ -270,6 +273,14 @@ impl Catalog {
 
     pub fn index(&self) -> &SearchIndex {
         &self.index
+    }
+
+    /// Imports without deriving labels, for the benchmark that measures their cost; the store
+    /// then holds unlabelled projects, so never use it on a real catalogue.
+    #[doc(hidden)]
+    pub fn without_labels_for_benchmark(mut self) -> Self {
+        self.derive_labels = false;
+        self
     }
 
     /// The labeller this catalogue derives with (shipped lexicon, this directory's overrides).
@@ -318,7 +329,7 @@ impl Catalog {
             "labels are stale; deriving them again"
         );
         let mut tx = self.store.begin()?;
-        let mut cache = watwerkt_search::analysis::WordCache::default();
+        let mut cache = watwerkt_labels::LabelCache::default();
         let mut projects = Vec::with_capacity(BATCH);
         let flush = |tx: &mut Box<dyn watwerkt_store::StoreTx + '_>,
                      projects: &mut Vec<Project>| {
@@ -443,7 +454,7 @@ impl Catalog {
         let mut files = Vec::new();
         let mut seen = Seen::default();
         let labeller = Labeller::shipped();
-        let mut cache = watwerkt_search::analysis::WordCache::default();
+        let mut cache = watwerkt_labels::LabelCache::default();
         let mut label_gaps = LabelGaps::default();
         let mut gaps = |p: &mut Project| {
             p.derived = labeller.derive_cached(p, &mut cache);
@@ -530,19 +541,21 @@ impl Catalog {
                     std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
                 let (seen_ref, report_ref) = (&mut seen, &mut report);
                 let gaps_ref = &mut label_gaps;
-                let labeller = &self.labeller;
+                let labeller = self.derive_labels.then_some(&self.labeller);
                 let file = name.clone();
                 std::thread::scope(|s| -> Result<(), CatalogError> {
                     s.spawn(move || {
                         let mut batch = Vec::with_capacity(BATCH);
-                        let mut cache = watwerkt_search::analysis::WordCache::default();
+                        let mut cache = watwerkt_labels::LabelCache::default();
                         for p in JsonlReader::new(&file, BufReader::with_capacity(1 << 20, counter))
                         {
                             match p {
                                 Ok(mut p) => {
                                     seen_ref.check(&p, report_ref);
-                                    p.derived = labeller.derive_cached(&p, &mut cache);
-                                    gaps_ref.add(&p);
+                                    if let Some(l) = labeller {
+                                        p.derived = l.derive_cached(&p, &mut cache);
+                                        gaps_ref.add(&p);
+                                    }
                                     batch.push(p);
                                     if batch.len() == BATCH
                                         && sender
@@ -584,7 +597,7 @@ impl Catalog {
                 });
             } else {
                 let mut page = pages.next().expect("one parsed page per page input");
-                let mut cache = watwerkt_search::analysis::WordCache::default();
+                let mut cache = watwerkt_labels::LabelCache::default();
                 for p in &mut page.projects {
                     seen.check(p, &mut report);
                     p.derived = self.labeller.derive_cached(p, &mut cache);

@@ -158,3 +158,42 @@ fn export_import_export_is_byte_identical() {
         "a JSONL export re-imports to itself byte for byte"
     );
 }
+
+#[test]
+fn a_query_naming_a_concept_finds_the_projects_labelled_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, _) = Catalog::open_bundled(dir.path()).unwrap();
+    let search = |q: &str, concepts: bool| {
+        c.index()
+            .search(&SearchRequest {
+                query: q.into(),
+                limit: 10,
+                concepts: if concepts { c.concepts(q) } else { Vec::new() },
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    // No project says "older jobseekers"; the one on 45-plussers is labelled ouderen.
+    let with = search("older jobseekers", true);
+    assert_eq!(
+        with.concepts,
+        [("target_group".to_owned(), "ouderen".to_owned())]
+    );
+    assert_eq!(with.hits[0].project_number, OLDER);
+    let without = search("older jobseekers", false);
+    assert!(without.concepts.is_empty());
+    assert_ne!(
+        without.hits.first().map(|h| h.project_number.as_str()),
+        Some(OLDER)
+    );
+    // A concept adds the labelled projects after the text matches, and the total counts them.
+    let rct = search("experiment met controlegroep", true);
+    let labelled = filtered(&c, "design", "quasi-experimenteel");
+    for n in &labelled {
+        assert!(
+            rct.hits.iter().any(|h| &h.project_number == n),
+            "{n} missing"
+        );
+    }
+    assert!(rct.total >= labelled.len() as u64);
+}

@@ -38,11 +38,22 @@ pub enum BenchCommand {
         #[command(flatten)]
         corpus: CorpusArgs,
     },
+    /// Time to derive the "wat werkt voor wie" labels, per project, on one thread.
+    Labels {
+        #[arg(long, default_value_t = 100_000)]
+        n: u64,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
     /// Bulk JSONL import throughput and peak memory into an empty store.
     Import {
         /// Number of synthetic projects (gencorpus.py --n).
         #[arg(long, default_value_t = 1_000_000)]
         n: u64,
+        /// Import twice, with and without deriving the "wat werkt voor wie" labels, and print
+        /// what deriving adds.
+        #[arg(long)]
+        compare_labels: bool,
         #[command(flatten)]
         corpus: CorpusArgs,
     },
@@ -105,7 +116,22 @@ impl CorpusArgs {
 pub fn run(_ctx: &Ctx, what: BenchCommand) -> Result<ExitCode, Failure> {
     match what {
         BenchCommand::Parse { rounds } => parse(rounds.max(1)),
-        BenchCommand::Import { n, corpus } => import(n, &corpus),
+        BenchCommand::Labels { n, corpus } => labels(n, &corpus),
+        BenchCommand::Import {
+            n,
+            compare_labels,
+            corpus,
+        } => {
+            let with = import(n, &corpus, true)?;
+            if compare_labels {
+                let without = import(n, &corpus, false)?;
+                println!(
+                    "deriving labels adds {:.1}% to the import ({with:.2} s with, {without:.2} s without)",
+                    (with / without - 1.0) * 100.0
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::Search {
             sizes,
             queries,
@@ -149,11 +175,40 @@ fn parse(rounds: usize) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
+fn labels(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
+    let corpus = args.corpus(n)?;
+    let name = corpus.display().to_string();
+    let reader = std::io::BufReader::new(std::fs::File::open(&corpus)?);
+    let projects = watwerkt_import::JsonlReader::new(&name, reader)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Data(e.into()))?;
+    let labeller = watwerkt_labels::Labeller::shipped();
+    let mut cache = watwerkt_labels::LabelCache::default();
+    let start = Instant::now();
+    let mut labels = 0;
+    for p in &projects {
+        let d = labeller.derive_cached(p, &mut cache);
+        labels += d.target_groups.len() + d.designs.len() + d.outcome_domains.len();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "labels of {} projects: {secs:.2} s, {:.1} µs per project, {:.1} labels per project",
+        projects.len(),
+        secs * 1e6 / projects.len() as f64,
+        labels as f64 / projects.len() as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One bulk import into an empty store; returns its wall time in seconds.
+fn import(n: u64, args: &CorpusArgs, labels: bool) -> Result<f64, Failure> {
     let corpus = args.corpus(n)?;
     let size = std::fs::metadata(&corpus)?.len();
     let dir = args.fresh_dir("import-store")?;
-    let catalog = Catalog::open(&dir).map_err(catalog_failure)?;
+    let mut catalog = Catalog::open(&dir).map_err(catalog_failure)?;
+    if !labels {
+        catalog = catalog.without_labels_for_benchmark();
+    }
     let sampler = AnonSampler::start();
     let start = Instant::now();
     let outcome = catalog
@@ -162,9 +217,10 @@ fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
     let total = start.elapsed().as_secs_f64();
     let records = outcome.inserted + outcome.updated + outcome.unchanged;
     println!(
-        "bulk import of {} ({records} records, {:.0} MB) into an empty store",
+        "bulk import of {} ({records} records, {:.0} MB) into an empty store, labels {}",
         corpus.display(),
-        size as f64 / 1e6
+        size as f64 / 1e6,
+        if labels { "derived" } else { "not derived" }
     );
     println!(
         "  store (parse + one transaction): {:>8.2} s  {:>9.0} records/s",
@@ -188,7 +244,7 @@ fn import(n: u64, args: &CorpusArgs) -> Result<ExitCode, Failure> {
         }
         _ => println!("  peak memory: /proc/self/status not readable here"),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(total)
 }
 
 /// A field of Linux's /proc/self/status, in MB.

@@ -86,13 +86,49 @@ pub(crate) struct Lexicon {
     terms: HashMap<String, u32, foldhash::fast::RandomState>,
     /// Prefix terms with their ids.
     prefixes: Vec<(String, u32)>,
-    /// The first three letters of every prefix: a word's written form is only folded (which
-    /// allocates) when its stem begins with one of them.
-    prefix_heads: std::collections::HashSet<[u8; 3]>,
+    /// Indexes into `prefixes` by their first three bytes: a token is compared with the few
+    /// prefixes that start like it, and its written form only folded (which allocates) then.
+    prefix_heads: HashMap<[u8; 3], Vec<usize>, foldhash::fast::RandomState>,
     /// Words matched as written: by their stem, the folded forms with their ids.
-    surface: HashMap<String, Vec<(String, u32)>>,
+    surface: HashMap<String, Vec<(String, u32)>, foldhash::fast::RandomState>,
     /// Patterns by the id of their first term.
-    by_first: HashMap<u32, Vec<usize>>,
+    by_first: HashMap<u32, Vec<usize>, foldhash::fast::RandomState>,
+}
+
+/// Remembered lexicon hits of text pieces: a piece is analysed and matched once, and after
+/// that costs one lookup (most pieces give nothing). Cleared when it grows past a bound, so
+/// memory stays flat; one per labelling thread.
+#[derive(Default)]
+pub struct LabelCache {
+    map: HashMap<String, Vec<(u32, bool)>, foldhash::fast::RandomState>,
+}
+
+impl LabelCache {
+    const MAX_PIECES: usize = 100_000;
+
+    fn hits_of(
+        &mut self,
+        piece: &str,
+        joined: bool,
+        make: impl FnOnce(&str) -> Vec<(u32, bool)>,
+    ) -> &[(u32, bool)] {
+        // A joined hyphenation and the same letters as a plain word analyse differently.
+        let key_owned;
+        let key = if joined {
+            key_owned = format!("\u{1}{piece}");
+            key_owned.as_str()
+        } else {
+            piece
+        };
+        if !self.map.contains_key(key) {
+            if self.map.len() >= Self::MAX_PIECES {
+                self.map.clear();
+            }
+            let hits = make(piece);
+            self.map.insert(key.to_owned(), hits);
+        }
+        &self.map[key]
+    }
 }
 
 /// A term of the text that a phrase word matches: its place and whether it is a compound part.
@@ -123,8 +159,8 @@ impl Lexicon {
             terms: HashMap::default(),
             prefixes: Vec::new(),
             prefix_heads: Default::default(),
-            surface: HashMap::new(),
-            by_first: HashMap::new(),
+            surface: HashMap::default(),
+            by_first: HashMap::default(),
         };
         let err = |line: usize, message: String| LexiconError {
             file: file.to_owned(),
@@ -215,7 +251,10 @@ impl Lexicon {
                 return *id;
             }
             if let Some(head) = head3(&term) {
-                self.prefix_heads.insert(head);
+                self.prefix_heads
+                    .entry(head)
+                    .or_default()
+                    .push(self.prefixes.len());
             }
             self.prefixes.push((term, next));
             next
@@ -304,50 +343,63 @@ impl Lexicon {
         &self,
         analyzer: &Analyzer,
         sentence: &str,
-        cache: &mut watwerkt_search::analysis::WordCache,
+        cache: &mut LabelCache,
     ) -> Vec<Hit> {
         let mut hits = Vec::new();
-        analyzer.analyze_each(sentence, cache, |term, kind, pos, start, end| {
-            let part = kind == watwerkt_search::TokenKind::Part;
-            if let Some(&id) = self.terms.get(term) {
-                hits.push(Hit {
-                    pos,
-                    term: id,
-                    part,
-                });
-            }
-            if kind == watwerkt_search::TokenKind::Word
-                && let Some(forms) = self.surface.get(term)
-            {
-                let written = fold(&sentence[start..end]);
-                for (_, id) in forms.iter().filter(|(w, _)| *w == written) {
-                    hits.push(Hit {
-                        pos,
-                        term: *id,
-                        part,
-                    });
-                }
-            }
-            // A prefix matches the stem or, for a whole word, the written form: the stemmer cuts
-            // "-ing" and "-lijk" ("vluchtelingen" → "vluchtel"), so "vluchteling*" needs the word.
-            let written = (kind == watwerkt_search::TokenKind::Word
-                && head3(term).is_some_and(|h| self.prefix_heads.contains(&h)))
-            .then(|| fold(&sentence[start..end]));
-            for (prefix, id) in &self.prefixes {
-                if term.starts_with(prefix.as_str())
-                    || written
-                        .as_deref()
-                        .is_some_and(|w| w.starts_with(prefix.as_str()))
-                {
-                    hits.push(Hit {
-                        pos,
-                        term: *id,
-                        part,
-                    });
-                }
-            }
+        analyzer.pieces(sentence, |piece, joined, pos, _, _| {
+            let found = cache.hits_of(piece, joined, |piece| {
+                self.piece_hits(analyzer, piece, joined)
+            });
+            hits.extend(found.iter().map(|&(term, part)| Hit { pos, term, part }));
         });
+        // A joined hyphenation comes after its pieces but stands at the first one's place.
+        hits.sort_by_key(|h| h.pos);
         hits
+    }
+
+    /// The lexicon terms one piece of text gives, as (term id, is a compound part): its stem
+    /// and parts, its written form, and the prefixes either begins with. A joined hyphenation
+    /// ("reintegratie") is its stem only.
+    fn piece_hits(&self, analyzer: &Analyzer, piece: &str, joined: bool) -> Vec<(u32, bool)> {
+        let written = fold(piece);
+        let terms = if joined {
+            vec![analyzer.stem(&written)]
+        } else {
+            analyzer.word_terms(piece)
+        };
+        let mut out = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let part = i > 0;
+            if let Some(&id) = self.terms.get(term.as_str()) {
+                out.push((id, part));
+            }
+            if !part && let Some(forms) = self.surface.get(term.as_str()) {
+                out.extend(
+                    forms
+                        .iter()
+                        .filter(|(w, _)| *w == written)
+                        .map(|(_, id)| (*id, false)),
+                );
+            }
+            // A prefix matches the stem or, for the word itself, the written form: the stemmer
+            // cuts "-ing" and "-lijk" ("vluchtelingen" → "vluchtel"), so "vluchteling*" needs it.
+            for (prefix, id) in self.prefix_candidates(term) {
+                if term.starts_with(prefix) || (!part && written.starts_with(prefix)) {
+                    out.push((id, part));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn prefix_candidates<'a>(&'a self, term: &str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        head3(term)
+            .and_then(|h| self.prefix_heads.get(&h))
+            .into_iter()
+            .flatten()
+            .map(|&i| (self.prefixes[i].0.as_str(), self.prefixes[i].1))
     }
 
     /// Every phrase that `hits` (one sentence's) complete.
@@ -375,16 +427,20 @@ impl Lexicon {
     }
 }
 
-/// The end position when `steps` match after a word at `pos`, or `None`.
+/// The end position when `steps` match after a word at `pos`, or `None`. `hits` are in
+/// position order.
 fn complete(steps: &[Step], hits: &[Hit], pos: u32) -> Option<u32> {
     let Some(step) = steps.first() else {
         return Some(pos);
     };
     let max = if step.gap { pos + GAP } else { pos + 1 };
-    hits.iter()
+    let from = hits.partition_point(|h| h.pos < pos);
+    hits[from..]
+        .iter()
+        .take_while(|h| h.pos <= max)
         .filter(|h| h.term == step.term && (!h.part || step.part))
         // A part may follow at the same place: "kosten-batenanalyse", "kostenbatenanalyse".
-        .filter(|h| (h.pos > pos || (h.pos == pos && h.part)) && h.pos <= max)
+        .filter(|h| h.pos > pos || h.part)
         .find_map(|h| complete(&steps[1..], hits, h.pos))
 }
 

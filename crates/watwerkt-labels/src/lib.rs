@@ -23,10 +23,9 @@ use watwerkt_domain::{
     TextField,
 };
 use watwerkt_search::Analyzer;
-use watwerkt_search::analysis::WordCache;
 
 use lexicon::{Found, Lexicon, Target};
-pub use lexicon::{LEXICON_TXT, LexiconError};
+pub use lexicon::{LEXICON_TXT, LabelCache, LexiconError};
 pub use overrides::{Action, OVERRIDES_CSV, Override, OverrideError};
 pub use vocabulary::{Level, Term, VOCABULARY_JSON, Vocabulary};
 
@@ -109,11 +108,11 @@ impl Labeller {
     }
 
     pub fn derive(&self, project: &Project) -> Derived {
-        self.derive_cached(project, &mut WordCache::default())
+        self.derive_cached(project, &mut LabelCache::default())
     }
 
     /// As [`Labeller::derive`], sharing word analyses in `cache` (an import labels many projects).
-    pub fn derive_cached(&self, project: &Project, cache: &mut WordCache) -> Derived {
+    pub fn derive_cached(&self, project: &Project, cache: &mut LabelCache) -> Derived {
         let mut derived = Derived::default();
         let mut findings = Vec::new();
         let mut ingredients = Vec::new();
@@ -251,8 +250,9 @@ impl Labeller {
     /// domains are left out: nearly every query names one ("werk"), and searching by it would
     /// bury the text matches under a quarter of the catalogue.
     pub fn concepts(&self, query: &str) -> Vec<(Dimension, String)> {
-        let mut cache = WordCache::default();
-        let hits = self.lexicon.hits(&self.analyzer, query, &mut cache);
+        let hits = self
+            .lexicon
+            .hits(&self.analyzer, query, &mut LabelCache::default());
         let found = self.lexicon.find(&hits);
         let mut out: Vec<(Dimension, String)> = self
             .read_sentence(&found, None)
@@ -366,26 +366,21 @@ fn lower_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The sentences of a text: split after `.`, `?` or `!` followed by a space and a capital (so
-/// "o.a. door" stays whole), and at line breaks.
+/// The sentences of a text: split after `.`, `?` or `!` followed by a space and a capital or
+/// digit (so "o.a. door" stays whole), and at line breaks.
 pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
     text.lines().flat_map(|line| {
         let mut out = Vec::new();
         let mut start = 0;
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            if !matches!(c, '.' | '?' | '!') {
+        let bytes = line.as_bytes();
+        for (at, &b) in bytes.iter().enumerate() {
+            if !matches!(b, b'.' | b'?' | b'!') || bytes.get(at + 1) != Some(&b' ') {
                 continue;
             }
-            let next_is_space = chars.get(i + 1).is_some_and(|(_, n)| n.is_whitespace());
-            let then_capital = chars
-                .iter()
-                .skip(i + 2)
-                .find(|(_, n)| !matches!(n, '‘' | '\'' | '"' | '“' | '('))
-                .is_some_and(|(_, n)| n.is_uppercase() || n.is_ascii_digit());
-            if next_is_space && then_capital {
-                out.push(&line[start..at + c.len_utf8()]);
-                start = at + c.len_utf8();
+            let rest = line[at + 1..].trim_start_matches([' ', '‘', '\'', '"', '“', '(']);
+            if rest.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+                out.push(&line[start..=at]);
+                start = at + 1;
             }
         }
         out.push(&line[start..]);

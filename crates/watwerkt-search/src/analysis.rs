@@ -113,6 +113,40 @@ impl Analyzer {
         cache: &mut WordCache,
         mut each: impl FnMut(&str, TokenKind, u32, usize, usize),
     ) {
+        self.pieces(text, |piece, joined, position, start, end| {
+            if joined {
+                each(
+                    &self.stem(&fold(piece)),
+                    TokenKind::Joined,
+                    position,
+                    start,
+                    end,
+                );
+                return;
+            }
+            cache.with_terms(
+                piece,
+                |w| self.word_terms(w),
+                |terms| {
+                    for (i, term) in terms.iter().enumerate() {
+                        let kind = if i == 0 {
+                            TokenKind::Word
+                        } else {
+                            TokenKind::Part
+                        };
+                        each(term, kind, position, start, end);
+                    }
+                },
+            );
+        });
+    }
+
+    /// The pieces of a text before stemming, in order, handed to `each` as (piece, joined,
+    /// position, start, end): every word, a hyphenated word as its pieces (one position each)
+    /// and then, `joined` true, written without hyphens at its first piece's position. Start
+    /// and end are the whole word's byte offsets. For callers that remember per piece what
+    /// they make of it (the labeller): [`Analyzer::word_terms`] gives a piece's terms.
+    pub fn pieces(&self, text: &str, mut each: impl FnMut(&str, bool, u32, usize, usize)) {
         let mut position = 0u32;
         for (start, end, word) in words(text) {
             let joiners = ['-', '\'', '’'];
@@ -123,38 +157,19 @@ impl Analyzer {
             let split = joined.then(|| word.split(joiners)).into_iter().flatten();
             let whole = (!joined).then_some(word);
             for piece in split.chain(whole).filter(|p| !p.is_empty()) {
-                cache.with_terms(
-                    piece,
-                    |w| self.word_terms(w),
-                    |terms| {
-                        for (i, term) in terms.iter().enumerate() {
-                            let kind = if i == 0 {
-                                TokenKind::Word
-                            } else {
-                                TokenKind::Part
-                            };
-                            each(term, kind, position, start, end);
-                        }
-                    },
-                );
+                each(piece, false, position, start, end);
                 position += 1;
                 pieces += 1;
             }
             if pieces > 1 {
                 let joined: String = word.split(joiners).collect();
-                each(
-                    &self.stem(&fold(&joined)),
-                    TokenKind::Joined,
-                    first,
-                    start,
-                    end,
-                );
+                each(&joined, true, first, start, end);
             }
         }
     }
 
     /// The stem of a word followed by the stems of its compound parts.
-    fn word_terms(&self, word: &str) -> Vec<String> {
+    pub fn word_terms(&self, word: &str) -> Vec<String> {
         let f = fold(word);
         let mut terms = vec![self.stem(&f)];
         terms.extend(self.split_compound(&f).iter().map(|p| self.stem(p)));

@@ -1473,15 +1473,15 @@ impl SearchIndex {
         out
     }
 
-    /// The live documents carrying the query's concepts and not matching its text, with the
-    /// concepts that added any: those with all the concepts, else those with any ("jongeren met
-    /// schulden" wants both labels; a project with one still answers part of the question).
+    /// The live documents carrying the query's concepts, with the concepts that found any:
+    /// those with all the concepts, else those with any ("jongeren met schulden" wants both
+    /// labels; a project with one still answers part of the question). `None` without text.
     fn concept_docs(
         snap: &Snapshot,
         concepts: &[(String, String)],
         text: Option<&DocBits>,
     ) -> Option<(DocBits, Vec<(String, String)>)> {
-        let text = text?;
+        text?;
         let mut all: Option<DocBits> = None;
         let mut any = DocBits::empty(snap.len);
         let mut used = Vec::new();
@@ -1494,9 +1494,7 @@ impl SearchIndex {
                 continue;
             };
             docs.and_with(&snap.alive);
-            let mut new = docs.clone();
-            new.and_not_with(text);
-            if new.count() > 0 {
+            if docs.count() > 0 {
                 used.push((facet.to_owned(), value.clone()));
             }
             any.or_with(&docs);
@@ -1505,8 +1503,7 @@ impl SearchIndex {
                 None => all = Some(docs),
             }
         }
-        let mut docs = all.filter(|a| a.count() > 0).unwrap_or(any);
-        docs.and_not_with(text);
+        let docs = all.filter(|a| a.count() > 0).unwrap_or(any);
         (docs.count() > 0).then_some((docs, used))
     }
 
@@ -1568,14 +1565,10 @@ impl SearchIndex {
         // Projects carrying a label the query names in other words ("ouderen" for a project
         // on 45-plussers): found too, after the text matches.
         let concept = Self::concept_docs(&snap, &req.concepts, text.as_ref());
-        let matched = match (&text, &concept) {
-            (Some(t), Some((c, _))) => {
-                let mut m = t.clone();
-                m.or_with(c);
-                Some(m)
-            }
-            _ => text.clone(),
-        };
+        // No project has all the words (partial tiers): the projects carrying the concept the
+        // words name answer better than those with some of the words, so they come first.
+        // Otherwise they follow the text matches.
+        let concepts_first = !tiers.is_empty() && req.sort == Sort::Relevance;
         let mut text_hits = text.clone().unwrap_or_else(|| snap.alive.clone());
         let mut extra = concept.as_ref().map(|(c, _)| c.clone());
         if let Some(f) = &filtered {
@@ -1584,6 +1577,22 @@ impl SearchIndex {
                 e.and_with(f);
             }
         }
+        if let Some(e) = &mut extra {
+            if concepts_first {
+                text_hits.and_not_with(e);
+            } else {
+                e.and_not_with(&text_hits);
+            }
+        }
+        let extra = extra.filter(|e| e.count() > 0);
+        let matched = match (&text, &concept) {
+            (Some(t), Some((c, _))) => {
+                let mut m = t.clone();
+                m.or_with(c);
+                Some(m)
+            }
+            _ => text.clone(),
+        };
         let mut hits = text_hits.clone();
         if let Some(e) = &extra {
             hits.or_with(e);
@@ -1598,30 +1607,40 @@ impl SearchIndex {
         let rank = || -> Result<Vec<Hit>, SearchError> {
             let hits = &text_hits;
             let total = text_total;
-            let mut top: Vec<Ranked> = if req.offset as u64 >= total {
-                Vec::new()
-            } else if req.sort == Sort::Newest || scored.is_empty() {
-                Self::top_newest(&snap, hits, total, wanted)
-            } else if !tiers.is_empty() {
-                // Partial matches: those with the most words first, by score within a tier.
-                let mut top = Vec::with_capacity(wanted);
-                for tier in &tiers {
-                    let mut tier = tier.clone();
-                    tier.and_with(hits);
-                    let n = tier.count();
-                    if n > 0 {
-                        let k = (wanted - top.len()).min(n as usize);
-                        top.extend(self.top_by_score(&snap, &scored, &tier, k)?);
-                    }
-                    if top.len() >= wanted {
-                        break;
-                    }
+            let mut top: Vec<Ranked> = match &extra {
+                Some(extra) if concepts_first => {
+                    Self::top_newest(&snap, extra, extra.count(), wanted)
                 }
-                top
-            } else {
-                self.top_by_score(&snap, &scored, hits, wanted)?
+                _ => Vec::new(),
             };
+            let mut text_top: Vec<Ranked> =
+                if req.offset as u64 >= total + top.len() as u64 || top.len() >= wanted {
+                    Vec::new()
+                } else if req.sort == Sort::Newest || scored.is_empty() {
+                    Self::top_newest(&snap, hits, total, wanted)
+                } else if !tiers.is_empty() {
+                    // Partial matches: those with the most words first, by score within a tier.
+                    let mut top = Vec::with_capacity(wanted);
+                    for tier in &tiers {
+                        let mut tier = tier.clone();
+                        tier.and_with(hits);
+                        let n = tier.count();
+                        if n > 0 {
+                            let k = (wanted - top.len()).min(n as usize);
+                            top.extend(self.top_by_score(&snap, &scored, &tier, k)?);
+                        }
+                        if top.len() >= wanted {
+                            break;
+                        }
+                    }
+                    top
+                } else {
+                    self.top_by_score(&snap, &scored, hits, wanted)?
+                };
+            text_top.truncate(wanted - top.len());
+            top.append(&mut text_top);
             if let Some(extra) = &extra
+                && !concepts_first
                 && top.len() < wanted
             {
                 let n = extra.count();
@@ -1711,7 +1730,10 @@ impl SearchIndex {
             redirect: None,
             did_you_mean,
             products,
-            concepts: concept.map(|(_, used)| used).unwrap_or_default(),
+            concepts: match (&extra, concept) {
+                (Some(_), Some((_, used))) => used,
+                _ => Vec::new(),
+            },
         })
     }
 
