@@ -472,3 +472,74 @@ fn kill_9_during_an_import_leaves_the_previous_state() {
         );
     }
 }
+
+#[test]
+fn labels_show_each_label_with_its_sentence() {
+    let cli = Cli::new();
+    let text = cli.ok(&["labels", "535001001"]);
+    assert!(text.contains("Voor wie (target groups):"), "{text}");
+    assert!(text.contains("ouderen"), "{text}");
+    assert!(
+        text.contains("title: \"Aanpak om 45-plussers sneller aan werk te helpen\""),
+        "{text}"
+    );
+    assert!(text.contains("Bewijskracht (evidence level): 2"), "{text}");
+    let v: Value = serde_json::from_str(&cli.ok(&["--json", "labels", "535001001"])).unwrap();
+    assert_eq!(v["derived"]["target_groups"][0]["id"], "ouderen");
+    assert_eq!(v["derived"]["target_groups"][0]["field"], "title");
+    assert_eq!(v["derived"]["evidence_level"]["level"], 2);
+    let out = cli.run(&["labels", "999999999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no project 999999999"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn label_filters_stats_check_and_csv() {
+    let cli = Cli::new();
+    let r: Value = serde_json::from_str(&cli.ok(&[
+        "--json",
+        "search",
+        "",
+        "--filter",
+        "target_group=ouderen",
+    ]))
+    .unwrap();
+    assert_eq!(r["total"], 1);
+    assert_eq!(r["hits"][0]["project_number"], "535001001");
+    let out = cli.run(&["search", "werk", "--filter", "target_group=bejaarden"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected one of jongeren, ouderen"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli.run(&["search", "werk", "--filter", "evidence_level=7"]);
+    assert_eq!(out.status.code(), Some(2));
+    let s: Value = serde_json::from_str(&cli.ok(&["--json", "stats"])).unwrap();
+    assert_eq!(s["target_groups"]["ouderen"], 1);
+    assert_eq!(s["designs"]["rct"], 1);
+    let levels: u64 = s["evidence_levels"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(levels, 50);
+    let c: Value = serde_json::from_str(&cli.ok(&["--json", "check"])).unwrap();
+    let gaps = &c["label_gaps"];
+    assert!(gaps["no_target_group"].as_u64().unwrap() < 5, "{gaps}");
+    assert_eq!(
+        gaps["no_target_group_examples"].as_array().unwrap().len() as u64,
+        gaps["no_target_group"].as_u64().unwrap()
+    );
+    let csv = cli.ok(&["export", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.ends_with("target_groups,designs,outcome_domains,evidence_level"),
+        "{header}"
+    );
+}
