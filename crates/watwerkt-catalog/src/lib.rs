@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use watwerkt_domain::{Programme, Project, ProjectNumber};
+use watwerkt_domain::{PartialDate, Programme, Project, ProjectNumber};
 use watwerkt_import::{Format, ImportError, JsonlReader, QualityIssue, QualityReport, Severity};
 use watwerkt_labels::{LabelError, Labeller, OverrideError};
 use watwerkt_search::{SearchError, SearchIndex};
@@ -44,6 +44,8 @@ pub const OVERRIDES_FILE: &str = "label-overrides.csv";
 const LABELS_VERSION: &str = "labels_version";
 /// Projects named per kind of label gap in [`LabelGaps`].
 const GAP_EXAMPLES: usize = 20;
+/// Stale "Lopend" statuses reported one by one; the rest are counted in one line.
+const STALE_ISSUES: u64 = 100;
 
 /// Above this many changed projects an import rebuilds the index from the store instead of
 /// updating it project by project (a rebuild streams; updates fetch each project).
@@ -456,6 +458,7 @@ impl Catalog {
         let labeller = Labeller::shipped();
         let mut cache = watwerkt_labels::LabelCache::default();
         let mut label_gaps = LabelGaps::default();
+        let mut stale = Stale::new();
         let mut gaps = |p: &mut Project| {
             p.derived = labeller.derive_cached(p, &mut cache);
             label_gaps.add(p);
@@ -468,6 +471,7 @@ impl Catalog {
                     for p in JsonlReader::new(&name, BufReader::new(input.open()?)) {
                         let mut p = p?;
                         seen.check(&p, &mut report);
+                        stale.check(&p, &mut report);
                         gaps(&mut p);
                         n += 1;
                     }
@@ -481,12 +485,14 @@ impl Catalog {
                     let mut parsed = parse_input(input, &mut report)?;
                     for p in &mut parsed.projects {
                         seen.check(p, &mut report);
+                        stale.check(p, &mut report);
                         gaps(p);
                     }
                     files.push(parsed.summary);
                 }
             }
         }
+        stale.finish(&mut report);
         Ok(ImportOutcome {
             files,
             inserted: 0,
@@ -526,6 +532,7 @@ impl Catalog {
         }
 
         let mut seen = Seen::default();
+        let mut stale = Stale::new();
         let mut label_gaps = LabelGaps::default();
         let mut tx = self.store.begin()?;
         let mut files = Vec::new();
@@ -540,7 +547,7 @@ impl Catalog {
                 let (sender, receiver) =
                     std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
                 let (seen_ref, report_ref) = (&mut seen, &mut report);
-                let gaps_ref = &mut label_gaps;
+                let (gaps_ref, stale_ref) = (&mut label_gaps, &mut stale);
                 let labeller = self.derive_labels.then_some(&self.labeller);
                 let file = name.clone();
                 std::thread::scope(|s| -> Result<(), CatalogError> {
@@ -552,6 +559,7 @@ impl Catalog {
                             match p {
                                 Ok(mut p) => {
                                     seen_ref.check(&p, report_ref);
+                                    stale_ref.check(&p, report_ref);
                                     if let Some(l) = labeller {
                                         p.derived = l.derive_cached(&p, &mut cache);
                                         gaps_ref.add(&p);
@@ -600,6 +608,7 @@ impl Catalog {
                 let mut cache = watwerkt_labels::LabelCache::default();
                 for p in &mut page.projects {
                     seen.check(p, &mut report);
+                    stale.check(p, &mut report);
                     p.derived = self.labeller.derive_cached(p, &mut cache);
                     label_gaps.add(p);
                     tx.upsert_project(p)?;
@@ -610,6 +619,7 @@ impl Catalog {
                 files.push(page.summary);
             }
         }
+        stale.finish(&mut report);
         self.check_overrides(&|n| seen.contains(n))?;
         tx.set_meta(LABELS_VERSION, self.labeller.version())?;
         let changed: Vec<ProjectNumber> = tx.changed().to_vec();
@@ -705,6 +715,64 @@ fn parse_input(input: &Input, report: &mut QualityReport) -> Result<ParsedInput,
         projects: parsed.projects,
         programme: parsed.programme,
     })
+}
+
+/// Reports projects the catalogue calls running more than a year after their planned end, so an
+/// editor can ask for the status to be updated.
+struct Stale {
+    today: PartialDate,
+    count: u64,
+}
+
+impl Stale {
+    fn new() -> Self {
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400);
+        Stale {
+            today: PartialDate::from_unix_days(days as i64),
+            count: 0,
+        }
+    }
+
+    fn check(&mut self, p: &Project, report: &mut QualityReport) {
+        let Some(end) = p.stale_since(self.today) else {
+            return;
+        };
+        self.count += 1;
+        if self.count > STALE_ISSUES {
+            return;
+        }
+        let (file, line) = p
+            .sources
+            .first()
+            .map_or(("", 0), |s| (s.file.as_str(), s.line));
+        report.issues.push(QualityIssue {
+            file: file.to_owned(),
+            line,
+            field: Some("status".into()),
+            severity: Severity::Suspect,
+            message: format!(
+                "project {} is \"Lopend\" but was planned to end by {end}: the catalogue's status may be out of date",
+                p.number
+            ),
+        });
+    }
+
+    fn finish(self, report: &mut QualityReport) {
+        if self.count > STALE_ISSUES {
+            report.issues.push(QualityIssue {
+                file: String::new(),
+                line: 0,
+                field: Some("status".into()),
+                severity: Severity::Suspect,
+                message: format!(
+                    "… and {} more projects \"Lopend\" more than a year after their planned end",
+                    self.count - STALE_ISSUES
+                ),
+            });
+        }
+    }
 }
 
 /// Project numbers seen in this import, to report one number with two different contents.

@@ -492,11 +492,20 @@ pub fn stats_text(s: &Stats) -> String {
     ] {
         out.push_str(&format!("\nper {title}:\n"));
         for (k, v) in map {
-            out.push_str(&format!("  {v:>7}  {k}\n"));
+            // A programme line or label nothing in the catalogue has yet is not an error.
+            let note = if *v == 0 {
+                "  (none in the catalogue yet)"
+            } else {
+                ""
+            };
+            out.push_str(&format!("  {v:>7}  {k}{note}\n"));
         }
     }
     out
 }
+
+/// Values printed per facet under a search; the rest are counted.
+const FACET_VALUES_SHOWN: usize = 6;
 
 pub fn search(
     ctx: &Ctx,
@@ -586,11 +595,14 @@ pub fn search(
         }
     }
     for (name, counts) in &res.facets {
-        let top: Vec<String> = counts
+        let mut top: Vec<String> = counts
             .iter()
-            .take(6)
+            .take(FACET_VALUES_SHOWN)
             .map(|c| format!("{} ({})", c.value, c.count))
             .collect();
+        if counts.len() > FACET_VALUES_SHOWN {
+            top.push(format!("… and {} more", counts.len() - FACET_VALUES_SHOWN));
+        }
         if !top.is_empty() {
             println!("{name}: {}", top.join(", "));
         }
@@ -651,7 +663,14 @@ pub fn vraagbaak(ctx: &Ctx, file: &Path, limit: usize) -> Result<ExitCode, Failu
             .map_err(|e| Failure::Data(anyhow::anyhow!("{}: {e}", file.display())))?
     };
     let catalog = ctx.catalog()?;
-    print_matches(ctx, &catalog.index().vraagbaak(&text, limit)?)
+    let groups: Vec<String> = catalog
+        .concepts(&text)
+        .into_iter()
+        .filter(|(facet, _)| facet == "target_group")
+        .map(|(_, id)| id)
+        .collect();
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    print_matches(ctx, &catalog.index().vraagbaak_for(&text, limit, &groups)?)
 }
 
 fn print_matches(ctx: &Ctx, matches: &[watwerkt_search::Match]) -> Result<ExitCode, Failure> {

@@ -55,6 +55,67 @@ impl PartialDate {
     pub fn get_day(&self) -> Option<u8> {
         self.day
     }
+
+    /// The date `days` after 1970-01-01 (the proleptic Gregorian calendar; H. Hinnant's
+    /// `civil_from_days`), for callers that read the clock.
+    pub fn from_unix_days(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Self {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
+    }
+
+    /// Months since year 0, counting an unknown month as December: the latest the date can mean.
+    pub fn last_month_index(&self) -> u32 {
+        u32::from(self.year) * 12 + u32::from(self.month.unwrap_or(12)) - 1
+    }
+
+    /// The date `months` later, as precise as this one but without the day.
+    pub fn plus_months(&self, months: u32) -> Self {
+        match self.month {
+            Some(m) => {
+                let i = u32::from(self.year) * 12 + u32::from(m) - 1 + months;
+                Self {
+                    year: (i / 12) as u16,
+                    month: Some((i % 12) as u8 + 1),
+                    day: None,
+                }
+            }
+            None => Self::year(self.year + months.div_ceil(12) as u16),
+        }
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+
+    #[test]
+    fn unix_days_and_month_arithmetic() {
+        assert_eq!(PartialDate::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(
+            PartialDate::from_unix_days(20_791).to_string(),
+            "2026-12-04"
+        );
+        assert_eq!(PartialDate::from_unix_days(-1).to_string(), "1969-12-31");
+        let jun = PartialDate::month(2016, 6).unwrap();
+        assert_eq!(jun.plus_months(24).to_string(), "2018-06");
+        assert_eq!(jun.plus_months(7).to_string(), "2017-01");
+        assert_eq!(PartialDate::year(2016).plus_months(18).to_string(), "2018");
+        assert!(
+            PartialDate::year(2018).last_month_index() > jun.plus_months(24).last_month_index()
+        );
+    }
 }
 
 fn days_in_month(year: u16, month: u8) -> Option<u8> {

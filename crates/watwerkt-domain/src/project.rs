@@ -163,3 +163,20 @@ pub struct Project {
     /// What works for whom, derived from the text by the write path (empty until derived).
     pub derived: Derived,
 }
+
+impl Project {
+    /// When the project was planned to end: its end date, else its start plus its duration.
+    pub fn planned_end(&self) -> Option<PartialDate> {
+        self.end
+            .or_else(|| Some(self.start?.plus_months(self.duration_months?)))
+    }
+
+    /// The planned end of a project the catalogue still calls running more than a year after
+    /// it: probably a status nobody updated. `None` otherwise.
+    pub fn stale_since(&self, today: PartialDate) -> Option<PartialDate> {
+        let end = self.planned_end()?;
+        (self.status == Some(Status::Lopend)
+            && end.last_month_index() + 12 < today.last_month_index())
+        .then_some(end)
+    }
+}

@@ -2318,6 +2318,14 @@ impl SearchIndex {
                 item: stems.len(),
             });
         }
+        for (i, group) in like.target_groups.iter().enumerate() {
+            scored.push(Scored {
+                field: f.facets["target_group"],
+                term: (*group).to_owned(),
+                weight: THEME_WEIGHT,
+                item: stems.len() + 1 + i,
+            });
+        }
         hits.and_with(&snap.alive);
         // One more than asked, so the excluded project can be dropped.
         let top = self.top_by_score(&snap, &scored, &hits, limit + 1)?;

@@ -49,6 +49,9 @@ pub(crate) struct Like<'a> {
     pub exclude: Option<&'a str>,
     /// A theme whose projects count a little extra.
     pub theme: Option<&'a str>,
+    /// Target groups (label ids) whose projects count extra: a case about a 58-year-old on
+    /// social assistance should meet projects for older people before youth projects.
+    pub target_groups: &'a [&'a str],
 }
 
 /// A telling stem of a text: its weight and the form the text first wrote it in.
@@ -76,6 +79,7 @@ impl SearchIndex {
         let like = Like {
             exclude: Some(project.number.as_str()),
             theme: Some(project.theme.name()),
+            target_groups: &[],
         };
         self.matching(&text, like, limit)
     }
@@ -83,8 +87,24 @@ impl SearchIndex {
     /// The vraagbaak: projects most like a pasted question or case description.
     #[tracing::instrument(skip(self, text), fields(chars = text.len()))]
     pub fn vraagbaak(&self, text: &str, limit: usize) -> Result<Vec<Match>, SearchError> {
+        self.vraagbaak_for(text, limit, &[])
+    }
+
+    /// As [`SearchIndex::vraagbaak`], with the target groups the case names (label ids, found by
+    /// the caller's lexicon): projects for them count as much as a telling word more.
+    #[tracing::instrument(skip(self, text), fields(chars = text.len()))]
+    pub fn vraagbaak_for(
+        &self,
+        text: &str,
+        limit: usize,
+        target_groups: &[&str],
+    ) -> Result<Vec<Match>, SearchError> {
         let text: String = text.chars().take(MAX_VRAAGBAAK_CHARS).collect();
-        self.matching(&text, Like::default(), limit)
+        let like = Like {
+            target_groups,
+            ..Like::default()
+        };
+        self.matching(&text, like, limit)
     }
 
     fn matching(&self, text: &str, like: Like, limit: usize) -> Result<Vec<Match>, SearchError> {
