@@ -91,6 +91,10 @@ fn overrides_win_survive_reopen_and_are_undone_when_removed() {
     assert_eq!(rct.quote, "Loting volgens het onderzoeksplan");
     assert_eq!(p.derived.evidence_level.level, 4);
     assert!(filtered(&c, "design", "rct").contains(&OLDER.to_owned()));
+    assert!(
+        c.store().revisions(&number(OLDER)).unwrap().is_empty(),
+        "new labels are no new version of the catalogue's content"
+    );
     // A re-import keeps the override.
     drop(c);
     let c = Catalog::open(dir.path()).unwrap();

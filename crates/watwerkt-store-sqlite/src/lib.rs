@@ -18,7 +18,10 @@ use watwerkt_domain::{Programme, Project, ProjectNumber, SourceRef};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
 
 /// Schema migrations in order; `PRAGMA user_version` records how many were applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_derived.sql"),
+];
 
 const READERS: usize = 4;
 
@@ -140,17 +143,29 @@ fn apply_migrations(c: &Connection) -> Result<(), String> {
     Ok(())
 }
 
-/// The canonical stored form: the record without sources (compared for changes) and the sources.
-fn encode(p: &Project) -> (String, String) {
+/// The canonical stored form: the record without sources and derived labels (compared for
+/// changes), the sources, and the derived labels.
+fn encode(p: &Project) -> (String, String, String) {
     let mut record = ProjectRecord::from(p);
     let sources = std::mem::take(&mut record.sources);
+    let derived = std::mem::take(&mut record.derived);
     (
         serde_json::to_string(&record).expect("records serialise"),
         serde_json::to_string(&sources).expect("sources serialise"),
+        if derived.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&derived).expect("labels serialise")
+        },
     )
 }
 
-fn decode(number: &str, content: &str, sources: &str) -> Result<Project, StoreError> {
+fn decode(
+    number: &str,
+    content: &str,
+    sources: &str,
+    derived: &str,
+) -> Result<Project, StoreError> {
     let corrupt = |message: String| StoreError::Corrupt {
         number: number.to_owned(),
         message,
@@ -159,6 +174,9 @@ fn decode(number: &str, content: &str, sources: &str) -> Result<Project, StoreEr
         serde_json::from_str(content).map_err(|e| corrupt(e.to_string()))?;
     record.sources =
         serde_json::from_str::<Vec<SourceRef>>(sources).map_err(|e| corrupt(e.to_string()))?;
+    if !derived.is_empty() {
+        record.derived = serde_json::from_str(derived).map_err(|e| corrupt(e.to_string()))?;
+    }
     Project::try_from(record).map_err(|e| corrupt(e.to_string()))
 }
 
@@ -172,6 +190,15 @@ fn read_generation(c: &Connection) -> Result<u64, StoreError> {
         op: "reading the generation",
         message: format!("not a number: {v:?}"),
     })
+}
+
+/// One project's encoded row.
+struct Row<'a> {
+    project: &'a Project,
+    content: &'a str,
+    sources: &'a str,
+    derived: &'a str,
+    generation: u64,
 }
 
 /// The open write transaction; rolls back on drop unless committed.
@@ -188,25 +215,29 @@ struct SqliteTx<'a> {
 impl StoreTx for SqliteTx<'_> {
     fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError> {
         let number = project.number.as_str();
-        let (content, sources) = encode(project);
+        let (content, sources, derived) = encode(project);
         let next = self.generation + 1;
+        let row = Row {
+            project,
+            content: &content,
+            sources: &sources,
+            derived: &derived,
+            generation: next,
+        };
         // Most rows of a bulk import are new: try the insert first and read back only on conflict.
         let inserted = self.write_row(
-            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (number) DO NOTHING",
+            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (number) DO NOTHING",
             "inserting a project",
-            project,
-            &content,
-            &sources,
-            next,
-        )?            == 1;
-        let existing: Option<(String, String)> = if inserted {
+            &row,
+        )? == 1;
+        let existing: Option<(String, String, String)> = if inserted {
             None
         } else {
             self.conn
-                .prepare_cached("SELECT content, sources FROM projects WHERE number = ?1")
+                .prepare_cached("SELECT content, sources, derived FROM projects WHERE number = ?1")
                 .and_then(|mut s| {
-                    s.query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+                    s.query_row([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                         .optional()
                 })
                 .map_err(backend("reading a project"))?
@@ -216,7 +247,7 @@ impl StoreTx for SqliteTx<'_> {
                 self.summary.inserted += 1;
                 Upsert::Inserted
             }
-            Some((old_content, old_sources)) if old_content == content => {
+            Some((old_content, old_sources, old_derived)) if old_content == content => {
                 // Same content seen in another file: remember where, but it is not a new version.
                 if old_sources != sources {
                     self.conn
@@ -224,10 +255,23 @@ impl StoreTx for SqliteTx<'_> {
                         .and_then(|mut s| s.execute(params![number, sources]))
                         .map_err(backend("updating sources"))?;
                 }
-                self.summary.unchanged += 1;
-                Upsert::Unchanged
+                if old_derived == derived {
+                    self.summary.unchanged += 1;
+                    Upsert::Unchanged
+                } else {
+                    // Labels derived again (the lexicon changed): the index must follow, but
+                    // the catalogue's content did not change, so no revision.
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE projects SET derived = ?2, changed_generation = ?3 WHERE number = ?1",
+                        )
+                        .and_then(|mut s| s.execute(params![number, derived, next as i64]))
+                        .map_err(backend("updating derived labels"))?;
+                    self.summary.updated += 1;
+                    Upsert::Updated
+                }
             }
-            Some((old_content, old_sources)) => {
+            Some((old_content, old_sources, _)) => {
                 self.conn
                     .prepare_cached(
                         "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
@@ -237,12 +281,9 @@ impl StoreTx for SqliteTx<'_> {
                     .map_err(backend("keeping a revision"))?;
                 self.write_row(
                     "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
-                     changed_generation = ?7 WHERE number = ?1",
+                     changed_generation = ?7, derived = ?8 WHERE number = ?1",
                     "updating a project",
-                    project,
-                    &content,
-                    &sources,
-                    next,
+                    &row,
                 )?;
                 self.summary.updated += 1;
                 Upsert::Updated
@@ -334,27 +375,22 @@ impl StoreTx for SqliteTx<'_> {
 
 impl SqliteTx<'_> {
     /// Runs an INSERT or UPDATE of a project row whose parameters are ?1 number, ?2 content,
-    /// ?3 sources, ?4 theme, ?5 status, ?6 start, ?7 generation; returns the rows changed.
-    fn write_row(
-        &self,
-        sql: &str,
-        op: &'static str,
-        project: &Project,
-        content: &str,
-        sources: &str,
-        generation: u64,
-    ) -> Result<usize, StoreError> {
+    /// ?3 sources, ?4 theme, ?5 status, ?6 start, ?7 generation, ?8 derived; returns the rows
+    /// changed.
+    fn write_row(&self, sql: &str, op: &'static str, row: &Row) -> Result<usize, StoreError> {
+        let p = row.project;
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| {
                 s.execute(params![
-                    project.number.as_str(),
-                    content,
-                    sources,
-                    project.theme.name(),
-                    project.status.map(|s| s.name()),
-                    project.start.map(|d| d.to_string()),
-                    generation as i64
+                    p.number.as_str(),
+                    row.content,
+                    row.sources,
+                    p.theme.name(),
+                    p.status.map(|s| s.name()),
+                    p.start.map(|d| d.to_string()),
+                    row.generation as i64,
+                    row.derived
                 ])
             })
             .map_err(backend(op))
@@ -397,14 +433,14 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip(self))]
     fn project(&self, number: &ProjectNumber) -> Result<Option<Project>, StoreError> {
         let c = self.reader();
-        let row: Option<(String, String)> = c
-            .prepare_cached("SELECT content, sources FROM projects WHERE number = ?1")
+        let row: Option<(String, String, String)> = c
+            .prepare_cached("SELECT content, sources, derived FROM projects WHERE number = ?1")
             .and_then(|mut s| {
-                s.query_row([number.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+                s.query_row([number.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()
             })
             .map_err(backend("reading a project"))?;
-        row.map(|(content, sources)| decode(number.as_str(), &content, &sources))
+        row.map(|(content, sources, derived)| decode(number.as_str(), &content, &sources, &derived))
             .transpose()
     }
 
@@ -415,14 +451,17 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         let c = self.reader();
         let mut stmt = c
-            .prepare_cached("SELECT number, content, sources FROM projects ORDER BY number")
+            .prepare_cached(
+                "SELECT number, content, sources, derived FROM projects ORDER BY number",
+            )
             .map_err(backend("listing projects"))?;
         let mut rows = stmt.query([]).map_err(backend("listing projects"))?;
         while let Some(row) = rows.next().map_err(backend("listing projects"))? {
             let number: String = row.get(0).map_err(backend("listing projects"))?;
             let content: String = row.get(1).map_err(backend("listing projects"))?;
             let sources: String = row.get(2).map_err(backend("listing projects"))?;
-            f(decode(&number, &content, &sources)?)?;
+            let derived: String = row.get(3).map_err(backend("listing projects"))?;
+            f(decode(&number, &content, &sources, &derived)?)?;
         }
         Ok(())
     }
@@ -476,7 +515,8 @@ impl Store for SqliteStore {
             out.push(Revision {
                 revision: revision as u32,
                 replaced_at_generation: at as u64,
-                project: decode(number.as_str(), &content, &sources)?,
+                // A revision is the catalogue's content as it was; labels are not kept with it.
+                project: decode(number.as_str(), &content, &sources, "")?,
             });
         }
         Ok(out)

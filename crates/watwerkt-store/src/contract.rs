@@ -132,6 +132,31 @@ fn rollback_on_drop(s: &dyn Store) {
     assert_eq!(s.count().unwrap(), 1);
 }
 
+fn derived_labels_change_without_a_revision(s: &dyn Store) {
+    let mut p = sample(1);
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&p).unwrap();
+    tx.commit().unwrap();
+    p.derived.target_groups.push(watwerkt_domain::Label {
+        id: "ouderen".into(),
+        quote: "Aanpak 45-plussers".into(),
+        field: watwerkt_domain::LabelSource::Title,
+    });
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&p).unwrap(), Upsert::Updated);
+    assert_eq!(tx.changed(), [p.number.clone()]);
+    let summary = tx.commit().unwrap();
+    assert_eq!(summary.generation, 2, "the index must follow new labels");
+    assert_eq!(s.project(&p.number).unwrap().unwrap(), p);
+    assert!(
+        s.revisions(&p.number).unwrap().is_empty(),
+        "labels are no new version"
+    );
+    let mut tx = s.begin().unwrap();
+    assert_eq!(tx.upsert_project(&p).unwrap(), Upsert::Unchanged);
+    tx.commit().unwrap();
+}
+
 fn meta_commits_with_the_transaction(s: &dyn Store) {
     assert_eq!(s.meta("labels_version").unwrap(), None);
     let mut tx = s.begin().unwrap();
