@@ -29,6 +29,12 @@ test('search with a filter and a chip', () => check('/zoeken?q=schulden&f=status
 test('search without results', () => check('/zoeken?q=xyzzyqwv'));
 test(`project /project/${PROJECT}`, () => check(`/project/${PROJECT}`));
 test('statistics /statistieken', () => check('/statistieken'));
+test('search with a label filter', () => check('/zoeken?f=target_group%3Astatushouders'));
+test('search that also searched for a concept', () => check('/zoeken?q=mensen+met+een+beperking'));
+test('what works for whom /wat-werkt', () => check('/wat-werkt'));
+test('what works for whom, filtered', () => check('/wat-werkt?theme=re-integratie&status=afgerond'));
+test('English what works /en/what-works', () => check('/en/what-works'));
+test(`English project page with labels /en/project/${PROJECT}`, () => check(`/en/project/${PROJECT}`));
 test('404 page', () => check('/bestaat-niet', 404));
 test('400 page', () => check('/zoeken?page=0', 400));
 

@@ -1,5 +1,5 @@
-// Keyboard only: the skip link, searching, filtering and opening a result without a mouse, with
-// a visible focus indicator at every stop.
+// Keyboard only: the skip link, searching, filtering and opening a result without a mouse, and
+// reaching the evidence gap map's cells, with a visible focus indicator at every stop.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ const focused = () =>
       type: el.getAttribute('type'),
       text: (el.innerText ?? '').trim(),
       href: el.getAttribute('href'),
+      role: el.getAttribute('role'),
       inMain: !!el.closest('main'),
       outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
       boxShadow: s.boxShadow !== 'none',
@@ -42,7 +43,7 @@ async function tabTo(match, what, max = 80) {
 }
 
 test('the skip link is the first Tab stop and leads into main', async () => {
-  for (const path of ['/', '/zoeken?q=werk', '/project/535006006', '/statistieken']) {
+  for (const path of ['/', '/zoeken?q=werk', '/project/535006006', '/statistieken', '/wat-werkt']) {
     await open(page, path);
     await page.keyboard.press('Tab');
     const f = await focused();
@@ -78,4 +79,25 @@ test('search, filter and open a result with the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`${link.href}$`));
   assert.equal((await page.locator('h1').innerText()).trim(), link.text);
+});
+
+test('the gap map: filters, the scrolling table and its cell links by keyboard', async () => {
+  await open(page, '/wat-werkt');
+  // The filters are a plain GET form: choose a status and apply it without a mouse.
+  await tabTo((f) => f.tag === 'select' && f.id === 'status', 'status filter');
+  await page.keyboard.press('ArrowDown');
+  await tabTo((f) => f.tag === 'button' && /toepassen/i.test(f.text), 'apply button');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]status=lopend/);
+
+  // The table's wrapper is a Tab stop of its own (it may scroll sideways), then the cells.
+  await tabTo((f) => f.tag === 'div' && f.role === 'region', 'scrollable table region');
+  const cell = await tabTo((f) => f.tag === 'a' && /^\/zoeken\?f=target_group/.test(f.href ?? ''), 'map cell link');
+  const count = Number(/^\d+/.exec(cell.text)?.[0]);
+  assert.ok(count > 0, `a cell link starts with its count: ${cell.text}`);
+  assert.ok(cell.href.includes('f=status%3ALopend'), `the cell keeps the page's filter: ${cell.href}`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/zoeken\?f=target_group/);
+  const heading = await page.locator('#resultaten').innerText();
+  assert.equal(Number(/^\d+/.exec(heading)[0]), count, 'the cell counts what its search finds');
 });

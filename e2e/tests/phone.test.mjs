@@ -13,7 +13,7 @@ before(async () => {
 after(() => finish(browser, page));
 
 test('pages fit the width of a phone and pass axe there', async () => {
-  const paths = ['/', '/zoeken?q=schulden', `/project/${PROJECT}`, '/statistieken', '/bestaat-niet'];
+  const paths = ['/', '/zoeken?q=schulden', `/project/${PROJECT}`, '/statistieken', '/wat-werkt', '/bestaat-niet'];
   for (const prefix of ['/thema/', '/organisatie/', '/gemeente/', '/programma', '/kaart', '/vraagbaak']) {
     const link = await findLink(page, ['/', `/project/${PROJECT}`], prefix);
     if (link) paths.push(link);

@@ -543,8 +543,12 @@ impl Catalog {
                 let counter = CountingReader::new(input.open()?);
                 let bytes_read = counter.count.clone();
                 let mut n = 0u64;
-                // Parsing runs on a second thread while this one writes, so the two overlap.
-                let (sender, receiver) =
+                // Parsing, labelling and writing run on three threads in a pipeline, so they
+                // overlap: labelling costs about as much as parsing and would otherwise hold up
+                // the writer.
+                let (sender, parsed) =
+                    std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
+                let (labelled_sender, receiver) =
                     std::sync::mpsc::sync_channel::<Result<Vec<Project>, ImportError>>(8);
                 let (seen_ref, report_ref) = (&mut seen, &mut report);
                 let (gaps_ref, stale_ref) = (&mut label_gaps, &mut stale);
@@ -553,17 +557,12 @@ impl Catalog {
                 std::thread::scope(|s| -> Result<(), CatalogError> {
                     s.spawn(move || {
                         let mut batch = Vec::with_capacity(BATCH);
-                        let mut cache = watwerkt_labels::LabelCache::default();
                         for p in JsonlReader::new(&file, BufReader::with_capacity(1 << 20, counter))
                         {
                             match p {
-                                Ok(mut p) => {
+                                Ok(p) => {
                                     seen_ref.check(&p, report_ref);
                                     stale_ref.check(&p, report_ref);
-                                    if let Some(l) = labeller {
-                                        p.derived = l.derive_cached(&p, &mut cache);
-                                        gaps_ref.add(&p);
-                                    }
                                     batch.push(p);
                                     if batch.len() == BATCH
                                         && sender
@@ -583,6 +582,23 @@ impl Catalog {
                             }
                         }
                         let _ = sender.send(Ok(batch));
+                    });
+                    s.spawn(move || {
+                        let mut cache = watwerkt_labels::LabelCache::default();
+                        for batch in parsed {
+                            let batch = batch.map(|mut batch| {
+                                if let Some(l) = labeller {
+                                    for p in &mut batch {
+                                        p.derived = l.derive_cached(p, &mut cache);
+                                        gaps_ref.add(p);
+                                    }
+                                }
+                                batch
+                            });
+                            if labelled_sender.send(batch).is_err() {
+                                return;
+                            }
+                        }
                     });
                     for batch in receiver {
                         for p in &batch? {

@@ -106,28 +106,27 @@ pub struct LabelCache {
 impl LabelCache {
     const MAX_PIECES: usize = 100_000;
 
-    fn hits_of(
+    /// Hands `piece`'s hits to `use_hits`, made by `make` the first time (one lookup when
+    /// known, as most pieces are).
+    fn with_hits(
         &mut self,
         piece: &str,
         joined: bool,
         make: impl FnOnce(&str) -> Vec<(u32, bool)>,
-    ) -> &[(u32, bool)] {
+        use_hits: impl FnOnce(&[(u32, bool)]),
+    ) {
         // A joined hyphenation and the same letters as a plain word analyse differently.
-        let key_owned;
-        let key = if joined {
-            key_owned = format!("\u{1}{piece}");
-            key_owned.as_str()
-        } else {
-            piece
-        };
-        if !self.map.contains_key(key) {
-            if self.map.len() >= Self::MAX_PIECES {
-                self.map.clear();
-            }
-            let hits = make(piece);
-            self.map.insert(key.to_owned(), hits);
+        let joined_key = joined.then(|| format!("\u{1}{piece}"));
+        let key = joined_key.as_deref().unwrap_or(piece);
+        if let Some(hits) = self.map.get(key) {
+            return use_hits(hits);
         }
-        &self.map[key]
+        if self.map.len() >= Self::MAX_PIECES {
+            self.map.clear();
+        }
+        let hits = make(piece);
+        use_hits(&hits);
+        self.map.insert(key.to_owned(), hits);
     }
 }
 
@@ -347,10 +346,12 @@ impl Lexicon {
     ) -> Vec<Hit> {
         let mut hits = Vec::new();
         analyzer.pieces(sentence, |piece, joined, pos, _, _| {
-            let found = cache.hits_of(piece, joined, |piece| {
-                self.piece_hits(analyzer, piece, joined)
-            });
-            hits.extend(found.iter().map(|&(term, part)| Hit { pos, term, part }));
+            cache.with_hits(
+                piece,
+                joined,
+                |piece| self.piece_hits(analyzer, piece, joined),
+                |found| hits.extend(found.iter().map(|&(term, part)| Hit { pos, term, part })),
+            );
         });
         // A joined hyphenation comes after its pieces but stands at the first one's place.
         hits.sort_by_key(|h| h.pos);

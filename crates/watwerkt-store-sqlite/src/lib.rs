@@ -8,6 +8,8 @@
 //! begin twice on one thread); across processes, `BEGIN IMMEDIATE` waits up to 5 s for another
 //! writer and then fails with [`StoreError::Busy`].
 
+mod derived;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -152,11 +154,7 @@ fn encode(p: &Project) -> (String, String, String) {
     (
         serde_json::to_string(&record).expect("records serialise"),
         serde_json::to_string(&sources).expect("sources serialise"),
-        if derived.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&derived).expect("labels serialise")
-        },
+        derived::encode(&record, &derived),
     )
 }
 
@@ -174,9 +172,7 @@ fn decode(
         serde_json::from_str(content).map_err(|e| corrupt(e.to_string()))?;
     record.sources =
         serde_json::from_str::<Vec<SourceRef>>(sources).map_err(|e| corrupt(e.to_string()))?;
-    if !derived.is_empty() {
-        record.derived = serde_json::from_str(derived).map_err(|e| corrupt(e.to_string()))?;
-    }
+    record.derived = derived::decode(&record, derived).map_err(corrupt)?;
     Project::try_from(record).map_err(|e| corrupt(e.to_string()))
 }
 

@@ -56,6 +56,10 @@ pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
             "meta_commits_with_the_transaction",
             meta_commits_with_the_transaction,
         ),
+        (
+            "derived_labels_change_without_a_revision",
+            derived_labels_change_without_a_revision,
+        ),
     ];
     for (name, check) in checks {
         let (_guard, store) = make();

@@ -1,6 +1,11 @@
 //! The interface language: Dutch at `/…`, English at `/en/…` (no cookie, so every URL names its
 //! language and caches stay simple). Only interface text is translated; project texts stay as
-//! published, in Dutch.
+//! published, in Dutch. Label names ("wat werkt voor wie") come from the vocabulary, see
+//! [`crate::vocab`].
+//!
+//! Long because it holds every interface string twice; the strings are the module.
+
+use std::borrow::Cow;
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -143,16 +148,21 @@ impl Lang {
             "organisation" => t.organisation,
             "year" => t.start_year,
             "product_kind" => t.product_kind,
+            "target_group" => t.target_group,
+            "design" => t.design,
+            "outcome_domain" => t.outcome_domain,
+            "evidence_level" => t.evidence_level,
             _ => t.filter,
         }
     }
 
-    /// A facet value as shown: statuses and product kinds are interface words, the rest content.
-    pub fn facet_value<'a>(self, facet: &str, value: &'a str) -> &'a str {
+    /// A facet value as shown: statuses, product kinds and labels are interface words (labels by
+    /// their vocabulary name, evidence levels as "2 — Effect gemeten"), the rest content.
+    pub fn facet_value<'a>(self, facet: &str, value: &'a str) -> Cow<'a, str> {
         match facet {
-            "status" => self.status_value(value),
-            "product_kind" => self.product_kind_value(value),
-            _ => value,
+            "status" => Cow::Borrowed(self.status_value(value)),
+            "product_kind" => Cow::Borrowed(self.product_kind_value(value)),
+            _ => crate::vocab::facet_value(self, facet, value).unwrap_or(Cow::Borrowed(value)),
         }
     }
 
@@ -306,6 +316,38 @@ pub struct Texts {
     pub none_found_vraagbaak: &'static str,
     pub none_found_browse: &'static str,
     pub from_project: &'static str,
+    pub target_group: &'static str,
+    pub design: &'static str,
+    pub outcome_domain: &'static str,
+    pub evidence_level: &'static str,
+    pub also_searched_for: &'static str,
+    pub words_only: &'static str,
+    pub for_whom: &'static str,
+    pub how_researched: &'static str,
+    pub what_came_out: &'static str,
+    pub active_ingredients: &'static str,
+    pub why: &'static str,
+    pub editors: &'static str,
+    pub not_in_text: &'static str,
+    pub title_field: &'static str,
+    pub teaser_field: &'static str,
+    pub labels_note: &'static str,
+    pub what_works: &'static str,
+    pub what_works_intro: &'static str,
+    pub what_works_teaser: &'static str,
+    pub gap_caption: &'static str,
+    pub all_themes: &'static str,
+    pub all_designs: &'static str,
+    pub all_statuses: &'static str,
+    pub download_csv: &'static str,
+    pub no_projects: &'static str,
+    pub level_short: &'static str,
+    pub levels_legend: &'static str,
+    pub gap_legend: &'static str,
+    pub in_selection: &'static str,
+    pub chart_target_groups: &'static str,
+    pub chart_designs: &'static str,
+    pub chart_levels: &'static str,
 }
 
 pub static NL: Texts = Texts {
@@ -428,6 +470,38 @@ pub static NL: Texts = Texts {
     none_found_vraagbaak: "Beschrijf uw vraag in de vraagbaak",
     none_found_browse: "of blader per programmalijn",
     from_project: "uit project",
+    target_group: "Doelgroep",
+    design: "Onderzoeksopzet",
+    outcome_domain: "Uitkomstdomein",
+    evidence_level: "Bewijsniveau",
+    also_searched_for: "Ook gezocht op",
+    words_only: "Zoek alleen op de woorden",
+    for_whom: "Voor wie",
+    how_researched: "Hoe onderzocht",
+    what_came_out: "Wat kwam eruit",
+    active_ingredients: "Werkzame elementen",
+    why: "waarom",
+    editors: "redactie",
+    not_in_text: "Niet af te leiden uit de tekst.",
+    title_field: "Titel",
+    teaser_field: "Samenvatting",
+    labels_note: "Afgeleid uit de tekst van het project; elk label noemt de zin waarop het berust.",
+    what_works: "Wat werkt voor wie",
+    what_works_intro: "Voor welke doelgroepen is onderzocht wat werkt, op welke uitkomsten, en hoe sterk is het bewijs? Elke cel telt de projecten met die doelgroep en dat uitkomstdomein en leidt naar die projecten. Een lege cel is een kennislacune. Een project met meer doelgroepen of uitkomsten telt in meer cellen.",
+    what_works_teaser: "een overzicht van doelgroepen en uitkomsten, met de sterkte van het bewijs en de lacunes.",
+    gap_caption: "Projecten per doelgroep (rijen) en uitkomstdomein (kolommen)",
+    all_themes: "Alle programmalijnen",
+    all_designs: "Alle onderzoeksopzetten",
+    all_statuses: "Alle statussen",
+    download_csv: "Download de tabel als CSV",
+    no_projects: "geen projecten",
+    level_short: "niv.",
+    levels_legend: "Bewijsniveaus",
+    gap_legend: "— : geen projecten, een kennislacune",
+    in_selection: "in deze selectie",
+    chart_target_groups: "Projecten per doelgroep",
+    chart_designs: "Projecten per onderzoeksopzet",
+    chart_levels: "Projecten per bewijsniveau",
 };
 
 pub static EN: Texts = Texts {
@@ -550,6 +624,38 @@ pub static EN: Texts = Texts {
     none_found_vraagbaak: "Describe your question in the vraagbaak",
     none_found_browse: "or browse by programme line",
     from_project: "from project",
+    target_group: "Target group",
+    design: "Research design",
+    outcome_domain: "Outcome domain",
+    evidence_level: "Evidence level",
+    also_searched_for: "Also searched for",
+    words_only: "Search for the words only",
+    for_whom: "For whom",
+    how_researched: "How it was researched",
+    what_came_out: "What came out of it",
+    active_ingredients: "Active ingredients",
+    why: "why",
+    editors: "editors",
+    not_in_text: "Not found in the text.",
+    title_field: "Title",
+    teaser_field: "Summary",
+    labels_note: "Derived from the project's text; each label quotes the sentence it rests on. Quotes are in Dutch.",
+    what_works: "What works for whom",
+    what_works_intro: "For which target groups has research looked at what works, on which outcomes, and how strong is the evidence? Each cell counts the projects with that target group and outcome domain and leads to them. An empty cell is a knowledge gap. A project with several target groups or outcomes counts in several cells.",
+    what_works_teaser: "an overview of target groups and outcomes, with the strength of the evidence and the gaps.",
+    gap_caption: "Projects per target group (rows) and outcome domain (columns)",
+    all_themes: "All programme lines",
+    all_designs: "All research designs",
+    all_statuses: "Any status",
+    download_csv: "Download the table as CSV",
+    no_projects: "no projects",
+    level_short: "lvl",
+    levels_legend: "Evidence levels",
+    gap_legend: "— : no projects, a knowledge gap",
+    in_selection: "in this selection",
+    chart_target_groups: "Projects per target group",
+    chart_designs: "Projects per research design",
+    chart_levels: "Projects per evidence level",
 };
 
 #[cfg(test)]

@@ -9,11 +9,13 @@ mod assets;
 mod cache;
 mod directory;
 mod error;
+mod gap_map;
 mod i18n;
 pub mod map;
 mod page_cache;
 mod pages;
 mod query;
+mod vocab;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,6 +52,7 @@ pub enum WebError {
 pub(crate) struct AppState {
     pub catalog: Arc<Catalog>,
     pub directory: directory::DirectoryCache,
+    pub gap_maps: gap_map::GapMapCache,
     pub validators: cache::Validators,
     pub pages: page_cache::PageCache,
     /// Searches and store reads in flight; more wait (asynchronously) for a permit, so a burst
@@ -75,6 +78,11 @@ fn pages() -> Router<Shared> {
         .route("/programma", get(pages::programme::programme_page))
         .route("/statistieken", get(pages::stats::stats_page))
         .route("/kaart", get(pages::map::map_page))
+        // Dutch and English addresses both answer in either language; each language links its own.
+        .route("/wat-werkt", get(pages::what_works::page))
+        .route("/what-works", get(pages::what_works::page))
+        .route("/wat-werkt.csv", get(pages::what_works::csv))
+        .route("/what-works.csv", get(pages::what_works::csv))
         .route(
             "/vraagbaak",
             get(pages::vraagbaak::form).post(pages::vraagbaak::answer),
@@ -87,6 +95,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
     let state = Arc::new(AppState {
         catalog,
         directory: Default::default(),
+        gap_maps: Default::default(),
         validators: cache::Validators::new(),
         pages: Default::default(),
         workers: tokio::sync::Semaphore::new(workers),
@@ -101,6 +110,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         )
         .route("/api/v1/projects", get(pages::search::api_projects))
         .route("/api/v1/suggest", get(pages::search::api_suggest))
+        .route("/api/v1/evidence-map", get(pages::what_works::api))
         .route("/healthz", get(healthz))
         .route(assets::css_path(), get(assets::stylesheet))
         .route(assets::js_path(), get(assets::script))

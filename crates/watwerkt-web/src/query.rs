@@ -1,4 +1,5 @@
-//! Parsing of the search page's query string: the URL holds the whole state (q, f=facet:value…, sort, page).
+//! Parsing of the search page's query string: the URL holds the whole state (q, f=facet:value…,
+//! sort, page, and `concepten=nee` to search the words only, without the labels they name).
 
 /// Longer query strings are refused with 400: no honest search URL is this long.
 pub const MAX_QUERY_LEN: usize = 4096;
@@ -25,6 +26,9 @@ pub struct SearchState {
     pub newest: bool,
     pub page: usize,
     pub limit: Option<usize>,
+    /// `concepten=nee`: do not also find projects by the labels the query names ("55-plussers"
+    /// → target group ouderen); the default is to find them.
+    pub no_concepts: bool,
 }
 
 fn decode(raw: &str) -> Result<String, QueryError> {
@@ -63,20 +67,31 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// The decoded `name=value` pairs of a query string, in order; refuses oversized and malformed
+/// ones, so every page's parameters pass the same checks.
+pub fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, QueryError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    if raw.len() > MAX_QUERY_LEN {
+        return Err(QueryError::TooLong(raw.len()));
+    }
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
 impl SearchState {
     pub fn parse(raw: Option<&str>) -> Result<SearchState, QueryError> {
         let mut st = SearchState {
             page: 1,
             ..Default::default()
         };
-        let Some(raw) = raw else { return Ok(st) };
-        if raw.len() > MAX_QUERY_LEN {
-            return Err(QueryError::TooLong(raw.len()));
-        }
-        for pair in raw.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let k = decode(k)?;
-            let v = decode(v)?;
+        for (k, v) in pairs(raw)? {
             match k.as_str() {
                 "q" => st.q = v,
                 "f" => {
@@ -88,7 +103,29 @@ impl SearchState {
                             value: v.clone(),
                             expected: "facet:value with a known facet",
                         })?;
+                    // The label facets have a fixed vocabulary: a misspelt id is an error,
+                    // not a search that silently finds nothing.
+                    if !crate::vocab::accepts(name, value) {
+                        return Err(QueryError::BadValue {
+                            name: k.clone(),
+                            value: v.clone(),
+                            expected: "a label id of the vocabulary (evidence_level: 0 to 4)",
+                        });
+                    }
                     st.filters.push((name.to_string(), value.to_string()));
+                }
+                "concepten" => {
+                    st.no_concepts = match v.as_str() {
+                        "nee" => true,
+                        "ja" | "" => false,
+                        _ => {
+                            return Err(QueryError::BadValue {
+                                name: k,
+                                value: v,
+                                expected: "ja or nee",
+                            });
+                        }
+                    }
                 }
                 "sort" => {
                     st.newest = match v.as_str() {
@@ -138,6 +175,9 @@ impl SearchState {
         if self.newest {
             parts.push("sort=newest".into());
         }
+        if self.no_concepts {
+            parts.push("concepten=nee".into());
+        }
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
         }
@@ -156,12 +196,14 @@ mod tests {
     #[test]
     fn round_trips_state_through_url() {
         let st = SearchState::parse(Some(
-            "q=schulden+jongeren&f=theme%3ARe-integratie&f=status:Lopend&sort=newest&page=3",
+            "q=schulden+jongeren&f=theme%3ARe-integratie&f=status:Lopend&f=target_group:ouderen\
+             &sort=newest&concepten=nee&page=3",
         ))
         .unwrap();
         assert_eq!(st.q, "schulden jongeren");
-        assert_eq!(st.filters.len(), 2);
+        assert_eq!(st.filters.len(), 3);
         assert!(st.newest);
+        assert!(st.no_concepts);
         assert_eq!(st.page, 3);
         let back = SearchState::parse(st.url().split_once('?').map(|x| x.1)).unwrap();
         assert_eq!(back, st);
@@ -185,6 +227,19 @@ mod tests {
             SearchState::parse(Some("f=nofacet:x")),
             Err(QueryError::BadValue { .. })
         ));
+        for bad in [
+            "f=target_group:bejaarden",
+            "f=evidence_level:9",
+            "concepten=misschien",
+        ] {
+            assert!(
+                matches!(
+                    SearchState::parse(Some(bad)),
+                    Err(QueryError::BadValue { .. })
+                ),
+                "{bad}"
+            );
+        }
         let long = format!("q={}", "a".repeat(MAX_QUERY_LEN));
         assert!(matches!(
             SearchState::parse(Some(&long)),

@@ -1,137 +1,8 @@
 //! Black-box tests of the website: the real server on a random port, over plain HTTP.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod common;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use watwerkt_catalog::Catalog;
-use watwerkt_web::{WebConfig, router};
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-}
-
-struct TestApp {
-    addr: SocketAddr,
-    catalog: Arc<Catalog>,
-    dir: tempfile::TempDir,
-}
-
-impl TestApp {
-    /// The bundled catalogue plus one hostile project whose text holds markup.
-    async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let (catalog, _) = Catalog::open_bundled(dir.path()).unwrap();
-        let evil = dir.path().join("evil.jsonl");
-        std::fs::write(
-            &evil,
-            r#"{"project_number":"999000001","title":"<script>alert(1)</script> & co","question":"Werkt &amp; <b>vet</b>?","theme":"Re-integratie","organisations":["</script><img src=x>"]}"#,
-        )
-        .unwrap();
-        catalog.import(&[evil], &|_| {}).unwrap();
-        let catalog = Arc::new(catalog);
-        let app = router(catalog.clone(), WebConfig::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestApp { addr, catalog, dir }
-    }
-
-    async fn request(&self, method: &str, target: &str, extra: &str) -> Reply {
-        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        let req = format!(
-            "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}\r\n"
-        );
-        s.write_all(req.as_bytes()).await.unwrap();
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.unwrap();
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head[9..12].parse().unwrap();
-        Reply {
-            status,
-            head: head.to_string(),
-            body: body.to_string(),
-        }
-    }
-
-    /// Imports JSON Lines into the running server's catalogue (a new index generation).
-    fn import(&self, jsonl: &str) {
-        let path = self.dir.path().join("more.jsonl");
-        std::fs::write(&path, jsonl).unwrap();
-        self.catalog.import(&[path], &|_| {}).unwrap();
-    }
-
-    async fn get(&self, target: &str) -> Reply {
-        self.request("GET", target, "").await
-    }
-    async fn home(&self) -> Reply {
-        self.get("/").await
-    }
-    async fn search(&self, query: &str) -> Reply {
-        self.get(&format!("/zoeken?{query}")).await
-    }
-    async fn project(&self, number: &str) -> Reply {
-        self.get(&format!("/project/{number}")).await
-    }
-    async fn api_projects(&self, query: &str) -> Reply {
-        self.get(&format!("/api/v1/projects?{query}")).await
-    }
-    async fn stats(&self) -> Reply {
-        self.get("/statistieken").await
-    }
-    async fn healthz(&self) -> Reply {
-        self.get("/healthz").await
-    }
-    async fn theme(&self, slug: &str) -> Reply {
-        self.get(&format!("/thema/{slug}")).await
-    }
-    async fn organisation(&self, slug: &str) -> Reply {
-        self.get(&format!("/organisatie/{slug}")).await
-    }
-    async fn municipality(&self, slug: &str) -> Reply {
-        self.get(&format!("/gemeente/{slug}")).await
-    }
-    async fn map(&self) -> Reply {
-        self.get("/kaart").await
-    }
-    async fn vraagbaak(&self, form: &str) -> Reply {
-        self.request(
-            "POST",
-            "/vraagbaak",
-            &format!(
-                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-                form.len()
-            ),
-        )
-        .await
-    }
-    async fn suggest(&self, q: &str) -> Reply {
-        self.get(&format!("/api/v1/suggest?q={q}")).await
-    }
-    async fn programme(&self) -> Reply {
-        self.get("/programma").await
-    }
-}
-
-/// Every `href="…"` of a page, in order.
-fn links(body: &str) -> Vec<&str> {
-    body.split("href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect()
-}
+use common::{TestApp, links};
 
 #[tokio::test]
 async fn home_lists_programme_lines_with_counts() {
@@ -320,8 +191,8 @@ async fn statistics_draw_charts_with_tables() {
     let app = TestApp::spawn().await;
     let r = app.stats().await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body.matches("<svg role=\"img\"").count(), 6);
-    assert_eq!(r.body.matches("<table ").count(), 6);
+    assert_eq!(r.body.matches("<svg role=\"img\"").count(), 9);
+    assert_eq!(r.body.matches("<table ").count(), 9);
     assert!(r.body.contains("Gemeenten met de meeste projecten"));
     assert!(r.body.contains("Organisaties met de meeste projecten"));
     assert!(r.body.contains("Re-integratie</a></td>"));

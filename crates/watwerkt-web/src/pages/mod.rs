@@ -9,6 +9,7 @@ pub mod project;
 pub mod search;
 pub mod stats;
 pub mod vraagbaak;
+pub mod what_works;
 
 use std::sync::Arc;
 
@@ -26,6 +27,29 @@ use crate::directory::{Directory, PageKind};
 use crate::error::AppError;
 use crate::i18n::{Lang, Texts};
 use crate::page_cache;
+
+/// Pages whose English address is a translation, (Dutch, English); every other page has the
+/// Dutch path under `/en` too. Both paths answer in both languages; these are the ones linked.
+const TRANSLATED: &[(&str, &str)] = &[
+    ("/wat-werkt", "/what-works"),
+    ("/wat-werkt.csv", "/what-works.csv"),
+];
+
+/// The Dutch path of a page path without language prefix ("/what-works" → "/wat-werkt").
+fn dutch_path(path: &str) -> &str {
+    TRANSLATED
+        .iter()
+        .find(|(_, en)| *en == path)
+        .map_or(path, |(nl, _)| nl)
+}
+
+/// The path an English link uses for a Dutch page path ("/wat-werkt" → "/what-works").
+fn english_path(path: &str) -> &str {
+    TRANSLATED
+        .iter()
+        .find(|(nl, _)| *nl == path)
+        .map_or(path, |(_, en)| en)
+}
 
 /// The frame around every page: language, interface texts, asset paths and the menu state.
 pub struct Layout {
@@ -54,8 +78,8 @@ impl Layout {
         .to_owned();
         let other = match lang {
             Lang::Nl if current == "/" => "/en".to_owned(),
-            Lang::Nl => format!("/en{current}"),
-            Lang::En => current.clone(),
+            Lang::Nl => format!("/en{}", english_path(&current)),
+            Lang::En => dutch_path(&current).to_owned(),
         };
         let alternate = match query {
             Some(q) if !q.is_empty() => format!("{other}?{q}"),
@@ -72,12 +96,21 @@ impl Layout {
         }
     }
 
-    /// `aria-current="page"` belongs on the menu link of this section.
+    /// `aria-current="page"` belongs on the menu link of this section (named by its Dutch path).
     pub fn is(&self, section: &str) -> bool {
         if section == "/" {
             self.current == "/"
         } else {
-            self.current.starts_with(section)
+            dutch_path(&self.current).starts_with(section)
+        }
+    }
+
+    /// The link to a page in this page's language: `{base}{path}`, translated where the English
+    /// address differs ("/wat-werkt" → "/en/what-works").
+    pub fn link(&self, dutch: &str) -> String {
+        match self.lang {
+            Lang::Nl => dutch.to_owned(),
+            Lang::En => format!("/en{}", english_path(dutch)),
         }
     }
 
@@ -263,6 +296,13 @@ mod tests {
         assert_eq!(en.alternate, "/");
         assert!(en.is("/"));
         assert_eq!(Layout::for_path("/", None).alternate, "/en");
+        let map = Layout::for_path("/wat-werkt", Some("status=lopend"));
+        assert_eq!(map.alternate, "/en/what-works?status=lopend");
+        let en_map = Layout::for_path("/en/what-works", None);
+        assert_eq!(en_map.alternate, "/wat-werkt");
+        assert!(en_map.is("/wat-werkt"));
+        assert_eq!(en_map.link("/wat-werkt.csv"), "/en/what-works.csv");
+        assert_eq!(en_map.link("/zoeken"), "/en/zoeken");
     }
 
     #[test]

@@ -1,15 +1,23 @@
 //! The project page: every field of a project, with links to its theme, organisations and
-//! municipalities, and schema.org JSON-LD for search engines.
+//! municipalities, what works for whom (target groups, designs and evidence level, outcome
+//! domains and findings, active ingredients; each label with the sentence it rests on and a link
+//! to the projects sharing it), and schema.org JSON-LD for search engines.
 
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use watwerkt_domain::{OutcomeKind, Project, ProjectNumber, Status};
+use watwerkt_domain::{
+    Derived, Dimension, Label, LabelSource, OutcomeKind, Passage, Project, ProjectNumber, Status,
+    TextField,
+};
 
 use super::{Card, Layout, NamedLink, blocking, cards, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
+use crate::i18n::{Lang, Texts};
+use crate::query::SearchState;
+use crate::vocab;
 
 /// Similar projects shown under a project.
 const RELATED: usize = 5;
@@ -30,6 +38,119 @@ pub struct OrganisationView {
     pub kind: &'static str,
 }
 
+/// A label as the page shows it: its name, the search for projects sharing it, and why.
+pub struct LabelView {
+    pub name: String,
+    pub href: String,
+    pub quote: String,
+    /// The field the quote comes from, or "redactie" for an editor's override.
+    pub source: &'static str,
+}
+
+/// A quoted finding or active ingredient, with the field it comes from.
+pub struct PassageView {
+    pub text: String,
+    pub source: &'static str,
+}
+
+pub struct LevelView {
+    /// "2 — Effect gemeten"
+    pub label: String,
+    pub href: String,
+    pub reason: String,
+}
+
+/// The "wat werkt voor wie" sections; `None` for a project not derived yet.
+pub struct WhatWorks {
+    pub target_groups: Vec<LabelView>,
+    pub designs: Vec<LabelView>,
+    pub level: LevelView,
+    pub outcome_domains: Vec<LabelView>,
+    pub findings: Vec<PassageView>,
+    pub active_ingredients: Vec<PassageView>,
+}
+
+/// The search page for one facet value, in the page's language.
+fn search_link(base: &str, facet: &str, value: &str) -> String {
+    let st = SearchState {
+        filters: vec![(facet.to_owned(), value.to_owned())],
+        page: 1,
+        ..Default::default()
+    };
+    format!("{base}{}", st.url())
+}
+
+/// The names the fields have as headings on this page.
+fn field_name(t: &'static Texts, outcome_heading: &'static str, f: TextField) -> &'static str {
+    match f {
+        TextField::Title => t.title_field,
+        TextField::FullTitle => t.full_title,
+        TextField::Teaser => t.teaser_field,
+        TextField::Question => t.question,
+        TextField::Method => t.method,
+        TextField::Outcome => outcome_heading,
+    }
+}
+
+impl WhatWorks {
+    fn new(d: &Derived, lang: Lang, base: &str, outcome_heading: &'static str) -> Option<Self> {
+        if d.is_empty() {
+            return None;
+        }
+        let t = lang.texts();
+        let source = |s: LabelSource| {
+            let field = match s {
+                LabelSource::Override => return t.editors,
+                LabelSource::Title => TextField::Title,
+                LabelSource::FullTitle => TextField::FullTitle,
+                LabelSource::Teaser => TextField::Teaser,
+                LabelSource::Question => TextField::Question,
+                LabelSource::Method => TextField::Method,
+                LabelSource::Outcome => TextField::Outcome,
+            };
+            field_name(t, outcome_heading, field)
+        };
+        let labels = |dim: Dimension| {
+            d.labels(dim)
+                .iter()
+                .map(|lb: &Label| LabelView {
+                    name: vocab::label_name(lang, dim, &lb.id).to_owned(),
+                    href: search_link(base, dim.facet(), &lb.id),
+                    quote: lb.quote.clone(),
+                    source: source(lb.field),
+                })
+                .collect()
+        };
+        let passages = |ps: &[Passage]| {
+            ps.iter()
+                .map(|p| PassageView {
+                    text: p.text.clone(),
+                    source: field_name(t, outcome_heading, p.field),
+                })
+                .collect()
+        };
+        let level = &d.evidence_level;
+        // The reason repeats the level ("2 — …"), which the badge already shows.
+        let prefix = format!("{} — ", level.level);
+        Some(WhatWorks {
+            target_groups: labels(Dimension::TargetGroup),
+            designs: labels(Dimension::Design),
+            level: LevelView {
+                label: vocab::level_label(lang, level.level),
+                href: search_link(base, "evidence_level", &level.level.to_string()),
+                reason: level
+                    .reason
+                    .strip_prefix(&prefix)
+                    .unwrap_or(&level.reason)
+                    .to_owned(),
+            },
+            outcome_domains: labels(Dimension::OutcomeDomain),
+            findings: passages(&d.findings),
+            active_ingredients: passages(&d.active_ingredients),
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "project.html")]
 struct ProjectPage {
@@ -46,6 +167,7 @@ struct ProjectPage {
     organisations: Vec<OrganisationView>,
     municipalities: Vec<NamedLink>,
     related: Vec<Related>,
+    what_works: Option<WhatWorks>,
 }
 
 /// schema.org ResearchProject; `<` is escaped so no text can close the script element.
@@ -117,6 +239,7 @@ pub async fn project_page(
         None => t.result,
     };
     let body = ProjectPage {
+        what_works: WhatWorks::new(&p.derived, lang, base, outcome_heading),
         json_ld: json_ld(&p),
         status: p.status.map(|s| lang.status(s)),
         finished: p.status == Some(Status::Afgerond),

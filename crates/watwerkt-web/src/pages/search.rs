@@ -1,16 +1,23 @@
 //! The search page (query, facets as checkboxes, chips, sort, pages, snippets) and the JSON
 //! search API. The whole state lives in the URL, so every result page can be linked and cached.
+//!
+//! Both also find projects by the labels a query names in other words ("55-plussers" → target
+//! group ouderen, see `Catalog::concepts`); the page says which it added and links to the same
+//! search without them (`concepten=nee`).
 
 use askama::Template;
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
-use watwerkt_search::{Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind};
+use watwerkt_search::{
+    FacetCount, Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind,
+};
 
 use super::{Layout, blocking, directory, from_cache, keep, keep_as};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::page_cache;
 use crate::query::{self, SearchState};
 
@@ -43,6 +50,9 @@ struct SearchPage {
     /// (label, URL without this filter)
     chips: Vec<(String, String)>,
     notice: Option<String>,
+    /// "Ook gezocht op doelgroep: Jongeren", and the same search without concepts.
+    concepts: Option<(String, String)>,
+    no_concepts: bool,
     /// (corrected query, its search URL)
     did_you_mean: Option<(String, String)>,
     products: Vec<ProductHit>,
@@ -94,8 +104,44 @@ fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchReq
     }
 }
 
-async fn run(app: &Shared, req: SearchRequest) -> Result<SearchResponse, AppError> {
-    blocking(app, move |c| Ok(c.index().search(&req)?)).await
+/// Runs `req`, with the concepts its query names unless `st` asks for the words only.
+async fn run(
+    app: &Shared,
+    st: &SearchState,
+    mut req: SearchRequest,
+) -> Result<SearchResponse, AppError> {
+    let with_concepts = !st.no_concepts;
+    blocking(app, move |c| {
+        if with_concepts {
+            req.concepts = c.concepts(&req.query);
+        }
+        Ok(c.index().search(&req)?)
+    })
+    .await
+}
+
+/// "Ook gezocht op doelgroep: Jongeren, Ouderen (45-plus); onderzoeksopzet: …", grouped by
+/// facet in the order the engine reported them.
+fn concepts_notice(lang: Lang, concepts: &[(String, String)]) -> String {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for (facet, id) in concepts {
+        let name = lang.facet_value(facet, id).into_owned();
+        match groups.iter_mut().find(|(f, _)| f == facet) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((facet, vec![name])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(facet, names)| {
+            format!(
+                "{}: {}",
+                lang.facet_label(facet).to_lowercase(),
+                names.join(", ")
+            )
+        })
+        .collect();
+    format!("{} {}", lang.texts().also_searched_for, parts.join("; "))
 }
 
 pub async fn search_page(
@@ -109,7 +155,7 @@ pub async fn search_page(
         return Ok(page);
     }
     let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, request(&st, PAGE_SIZE, Some(PASSAGES))).await?;
+    let res = run(&app, &st, request(&st, PAGE_SIZE, Some(PASSAGES))).await?;
     if let Some(number) = &res.redirect {
         return Ok(
             Redirect::to(&format!("{}/project/{}", l.base, query::encode(number))).into_response(),
@@ -121,13 +167,17 @@ pub async fn search_page(
     let facets = watwerkt_search::FACETS
         .iter()
         .filter_map(|name| {
-            let counts = res.facets.get(*name)?;
+            let mut counts: Vec<&FacetCount> = res.facets.get(*name)?.iter().collect();
+            // Evidence levels read as a scale, strongest first; other facets by count.
+            if *name == "evidence_level" {
+                counts.sort_by(|a, b| b.value.cmp(&a.value));
+            }
             let values = counts
-                .iter()
+                .into_iter()
                 .take(FACET_VALUES)
                 .map(|f| FacetValue {
                     checked: st.filters.iter().any(|(n, v)| n == name && *v == f.value),
-                    label: lang.facet_value(name, &f.value).to_owned(),
+                    label: lang.facet_value(name, &f.value).into_owned(),
                     page: match *name {
                         "theme" => watwerkt_domain::Theme::from_name(&f.value)
                             .map(|t| format!("{base}/thema/{}", t.slug())),
@@ -180,9 +230,16 @@ pub async fn search_page(
         facets,
         chips,
         notice: res.notice.as_ref().map(|n| match lang {
-            crate::i18n::Lang::Nl => n.message_nl(),
-            crate::i18n::Lang::En => n.message_en(),
+            Lang::Nl => n.message_nl(),
+            Lang::En => n.message_en(),
         }),
+        concepts: (!res.concepts.is_empty()).then(|| {
+            let mut words_only = st.clone();
+            words_only.no_concepts = true;
+            words_only.page = 1;
+            (concepts_notice(lang, &res.concepts), url(&words_only))
+        }),
+        no_concepts: st.no_concepts,
         // After a corrected search the notice already names the query searched.
         did_you_mean: res.did_you_mean.as_ref().filter(|_| !corrected).map(|q| {
             let mut s = st.clone();
@@ -265,11 +322,13 @@ pub async fn api_suggest(
     Ok(keep_as(&app, generation, &key, page_cache::JSON, body))
 }
 
+/// The search API: the engine's answer as JSON, for the same query string as the page (filters,
+/// label filters such as `f=target_group:ouderen`, concepts unless `concepten=nee`).
 pub async fn api_projects(
     State(app): State<Shared>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, request(&st, st.limit.unwrap_or(PAGE_SIZE), None)).await?;
+    let res = run(&app, &st, request(&st, st.limit.unwrap_or(PAGE_SIZE), None)).await?;
     Ok(axum::Json(res).into_response())
 }

@@ -1,5 +1,6 @@
 //! The statistics page: bar charts drawn server-side as SVG (no script needed), each followed by
-//! the same numbers as a table for screen readers and copying.
+//! the same numbers as a table for screen readers and copying. In the tables a value links to its
+//! own page where it has one, and every count to the search that finds those projects.
 
 use askama::Template;
 use axum::extract::State;
@@ -15,7 +16,10 @@ struct Bar {
     label: String,
     /// The label cut to fit the chart; the table carries the full text.
     short: String,
-    href: String,
+    /// The value's own page (programme line, municipality, organisation).
+    page: Option<String>,
+    /// The search that finds the `count` projects.
+    search: String,
     count: u64,
     y: u32,
     width: u64,
@@ -62,21 +66,20 @@ fn chart(
                 } else {
                     label.clone()
                 },
-                href: match name {
-                    "theme" => watwerkt_domain::Theme::from_name(&c.value).map_or_else(
-                        || search_url(base, name, &c.value),
-                        |t| format!("{base}/thema/{}", t.slug()),
-                    ),
-                    "municipality" => format!(
+                page: match name {
+                    "theme" => watwerkt_domain::Theme::from_name(&c.value)
+                        .map(|t| format!("{base}/thema/{}", t.slug())),
+                    "municipality" => Some(format!(
                         "{base}/gemeente/{}",
                         dir.slug(PageKind::Municipality, &c.value)
-                    ),
-                    "organisation" => format!(
+                    )),
+                    "organisation" => Some(format!(
                         "{base}/organisatie/{}",
                         dir.slug(PageKind::Organisation, &c.value)
-                    ),
-                    _ => search_url(base, name, &c.value),
+                    )),
+                    _ => None,
                 },
+                search: search_url(base, name, &c.value),
                 width: c.count * 340 / max,
                 y: i * 24 + 4,
                 label,
@@ -93,7 +96,7 @@ fn chart(
 }
 
 fn label(lang: Lang, facet: &str, value: &str) -> String {
-    lang.facet_value(facet, value).to_owned()
+    lang.facet_value(facet, value).into_owned()
 }
 
 fn search_url(base: &str, facet: &str, value: &str) -> String {
@@ -113,6 +116,9 @@ pub async fn stats_page(State(app): State<Shared>, l: Layout) -> Result<Response
         chart(&dir, &l, "municipality", t.chart_municipalities, 15, false),
         chart(&dir, &l, "organisation", t.chart_organisations, 15, false),
         chart(&dir, &l, "product_kind", t.chart_products, 15, false),
+        chart(&dir, &l, "target_group", t.chart_target_groups, 20, false),
+        chart(&dir, &l, "design", t.chart_designs, 15, false),
+        chart(&dir, &l, "evidence_level", t.chart_levels, 5, true),
     ];
     let body = StatsPage {
         total: dir.total,
