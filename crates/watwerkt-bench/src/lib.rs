@@ -157,8 +157,8 @@ fn bench_watwerkt(
     ))
 }
 
-/// Builds watwerkt's index of `corpus` in `dir` (replaced if present): the index, the number of
-/// projects and the build time.
+/// Builds watwerkt's index of `corpus` in `dir` (replaced if present), its projects labelled
+/// first: the index, the number of projects and the build time (labelling included).
 pub fn build_index(corpus: &Path, dir: &Path) -> Result<(SearchIndex, u64, Duration)> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
@@ -168,7 +168,14 @@ pub fn build_index(corpus: &Path, dir: &Path) -> Result<(SearchIndex, u64, Durat
     let failure: RefCell<Option<anyhow::Error>> = RefCell::new(None);
     let count = std::cell::Cell::new(0u64);
     {
-        let mut counted = read_projects(corpus, &failure)?.inspect(|_| count.set(count.get() + 1));
+        // Labelled as an import labels them, so the label facets are counted as in production.
+        let labeller = watwerkt_labels::Labeller::shipped();
+        let mut cache = watwerkt_labels::LabelCache::default();
+        let mut counted = read_projects(corpus, &failure)?.map(|mut p| {
+            count.set(count.get() + 1);
+            p.derived = labeller.derive_cached(&p, &mut cache);
+            p
+        });
         index.rebuild(&mut counted, 1, &|_| {})?;
     }
     if let Some(e) = failure.into_inner() {
