@@ -6,6 +6,10 @@
 //! to the log. Handlers only say *which* error; [`error_pages`] turns it into a page in the
 //! request's language, or into an RFC 9457 problem document under `/api/`, whose `type` is a
 //! stable code clients may match on.
+//!
+//! A refused query string is the visitor's own input, so its page says in the page's language
+//! what was wrong and links to the same page without the refused part; the problem document's
+//! `detail` says the same in English, for developers.
 
 use askama::Template;
 use axum::extract::Request;
@@ -34,24 +38,24 @@ pub enum AppError {
 }
 
 /// What the error page needs to know beyond the status, carried from the handler to
-/// [`error_pages`]: for 400, what was wrong with the request (the client's own input, safe to show).
+/// [`error_pages`]: for 400, what was wrong with the query string.
 #[derive(Debug, Clone)]
 struct Failure {
-    detail: Option<String>,
+    query: Option<QueryError>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, detail) = match &self {
-            AppError::BadQuery(e) => (StatusCode::BAD_REQUEST, Some(e.to_string())),
+        let (status, query) = match self {
+            AppError::BadQuery(e) => (StatusCode::BAD_REQUEST, Some(e)),
             AppError::NotFound => (StatusCode::NOT_FOUND, None),
-            _ => {
-                tracing::error!(error = %self, "request failed");
+            other => {
+                tracing::error!(error = %other, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
             }
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(Failure { detail });
+        res.extensions_mut().insert(Failure { query });
         res
     }
 }
@@ -65,8 +69,9 @@ pub async fn not_found() -> AppError {
 struct ErrorPage {
     l: Layout,
     heading: &'static str,
-    message: &'static str,
-    detail: Option<String>,
+    message: String,
+    /// (link text, the same page without the refused part of its query string)
+    fix: Option<(&'static str, String)>,
 }
 
 /// Renders the body of every failed request: our own errors, and the rejections of axum's
@@ -79,10 +84,10 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let detail = res
+    let refused = res
         .extensions()
         .get::<Failure>()
-        .and_then(|f| f.detail.clone());
+        .and_then(|f| f.query.clone());
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
@@ -95,7 +100,7 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
             "type": format!("https://watwerkt.nl/problems/{code}"),
             "title": title,
             "status": status.as_u16(),
-            "detail": detail,
+            "detail": refused.as_ref().map(ToString::to_string),
         });
         parts.headers.insert(
             header::CONTENT_TYPE,
@@ -103,19 +108,35 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         );
         return Response::from_parts(parts, body.to_string().into());
     }
-    let l = Layout::for_path(&path, query.as_deref());
+    // The other language's link repeats the query string, unless it is the trouble.
+    let keep_query = !matches!(refused, Some(QueryError::TooLong(_)));
+    let l = Layout::for_path(&path, query.as_deref().filter(|_| keep_query));
     let t = l.t;
-    let (heading, message) = match status {
-        StatusCode::NOT_FOUND => (t.not_found, t.not_found_text),
-        StatusCode::BAD_REQUEST if detail.is_some() => (t.bad_request, t.bad_request_text),
-        s if s.is_client_error() => (t.bad_address, t.bad_address_text),
-        _ => (t.server_error, t.server_error_text),
+    let (heading, message, fix) = match (status, &refused) {
+        (StatusCode::BAD_REQUEST, Some(e)) => {
+            let rest = e.without(query.as_deref().unwrap_or_default());
+            // One leading slash: a path "//host/…" would make the link leave the site.
+            let path = format!("/{}", path.trim_start_matches('/'));
+            let href = if rest.is_empty() {
+                path
+            } else {
+                format!("{path}?{rest}")
+            };
+            (
+                t.bad_request,
+                l.lang.query_problem(e),
+                Some((l.lang.query_fix(e), href)),
+            )
+        }
+        (StatusCode::NOT_FOUND, _) => (t.not_found, t.not_found_text.to_owned(), None),
+        (s, _) if s.is_client_error() => (t.bad_address, t.bad_address_text.to_owned(), None),
+        _ => (t.server_error, t.server_error_text.to_owned(), None),
     };
     let body = ErrorPage {
         l,
         heading,
         message,
-        detail,
+        fix,
     }
     .render()
     .unwrap_or_else(|_| heading.to_owned());

@@ -19,7 +19,7 @@ use watwerkt_domain::{Dimension, Status, Theme};
 use watwerkt_labels::Term;
 use watwerkt_search::{FacetCount, SearchError, SearchIndex, SearchRequest};
 
-use crate::query::{QueryError, SearchState, pairs};
+use crate::query::{Expected, QueryError, SearchState, pairs};
 use crate::vocab::{self, MAX_LEVEL};
 
 /// The statuses the map breaks cells down by (projects without a status count in no column).
@@ -50,15 +50,15 @@ impl MapFilters {
             };
             match k.as_str() {
                 "theme" => {
-                    f.theme = Some(Theme::from_name(&v).ok_or_else(|| bad("a programme line"))?);
+                    f.theme = Some(Theme::from_name(&v).ok_or_else(|| bad(Expected::Theme))?);
                 }
                 "design" => {
                     let t = vocab::term(Dimension::Design, v.trim())
-                        .ok_or_else(|| bad("a design id of the vocabulary"))?;
+                        .ok_or_else(|| bad(Expected::Design))?;
                     f.design = Some(t.id.as_str());
                 }
                 "status" => {
-                    f.status = Some(Status::parse(&v).map_err(|_| bad("lopend or afgerond"))?);
+                    f.status = Some(Status::parse(&v).map_err(|_| bad(Expected::Status))?);
                 }
                 _ => {}
             }

@@ -11,6 +11,8 @@ use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use watwerkt_domain::{OrganisationKind, PartialDate, ProductKind, Status};
 
+use crate::query::{Expected, MAX_PAGE, MAX_QUERY_CHARS, MAX_QUERY_LEN, QueryError};
+
 /// The language of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -166,6 +168,192 @@ impl Lang {
         }
     }
 
+    /// A count with thousands grouped as the language writes them: "1.000", "1,000".
+    pub fn number(self, n: usize) -> String {
+        let sep = match self {
+            Lang::Nl => '.',
+            Lang::En => ',',
+        };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// The status of a project the catalogue calls running long after its planned end (see
+    /// `Project::stale_since`): "Volgens de catalogus lopend; gepland tot 2018-06".
+    pub fn stale_status(self, planned_end: PartialDate) -> String {
+        match self {
+            Lang::Nl => format!("Volgens de catalogus lopend; gepland tot {planned_end}"),
+            Lang::En => {
+                format!("Running according to the catalogue; planned to end {planned_end}")
+            }
+        }
+    }
+
+    /// The notice above the results of a query cut to [`MAX_QUERY_CHARS`].
+    pub fn query_cut(self) -> String {
+        let n = self.number(MAX_QUERY_CHARS);
+        match self {
+            Lang::Nl => format!("Uw zoekvraag is ingekort tot {n} tekens."),
+            Lang::En => format!("Your query was cut to {n} characters."),
+        }
+    }
+
+    /// What was wrong with a refused query string, in the page's language; the values quoted
+    /// are the visitor's own (escaped by the template), cut so a long one cannot fill the page.
+    pub fn query_problem(self, e: &QueryError) -> String {
+        let quote = |s: &str| match s.char_indices().nth(60) {
+            Some((at, _)) => format!("“{}…”", &s[..at]),
+            None => format!("“{s}”"),
+        };
+        let (name, value, expected) = match e {
+            QueryError::TooLong(n) => {
+                let (n, max) = (self.number(*n), self.number(MAX_QUERY_LEN));
+                return match self {
+                    Lang::Nl => {
+                        format!(
+                            "Dit adres is {n} tekens lang; zoekadressen kunnen we lezen tot {max} tekens."
+                        )
+                    }
+                    Lang::En => {
+                        format!(
+                            "This address is {n} characters long; we read search addresses of up to {max}."
+                        )
+                    }
+                };
+            }
+            QueryError::Malformed { pair } => {
+                let pair = quote(pair);
+                return match self {
+                    Lang::Nl => format!(
+                        "Een deel van het adres is onleesbaar gecodeerd: {pair}. Misschien is het bij het kopiëren afgebroken."
+                    ),
+                    Lang::En => format!(
+                        "Part of the address is not readably encoded: {pair}. Perhaps it was cut off when copied."
+                    ),
+                };
+            }
+            QueryError::BadValue {
+                name,
+                value,
+                expected,
+            } => (name.as_str(), value.as_str(), *expected),
+        };
+        // In `f=facet:value` the facet is wrong, or else the value.
+        let (facet, id) = value.split_once(':').unwrap_or((value, ""));
+        let max_page = self.number(MAX_PAGE);
+        match (self, expected) {
+            (_, Expected::Facet) => {
+                let known: Vec<String> = watwerkt_search::FACETS
+                    .iter()
+                    .map(|f| self.facet_label(f).to_lowercase())
+                    .collect();
+                let (facet, known) = (quote(facet), known.join(", "));
+                match self {
+                    Lang::Nl => {
+                        format!("Het filter {facet} kennen we niet. Filteren kan op {known}.")
+                    }
+                    Lang::En => {
+                        format!("We do not know the filter {facet}. You can filter by {known}.")
+                    }
+                }
+            }
+            (Lang::Nl, Expected::Label(f)) => format!(
+                "{} is geen bekende waarde van het filter {}.",
+                quote(id),
+                self.facet_label(f).to_lowercase()
+            ),
+            (Lang::En, Expected::Label(f)) => format!(
+                "{} is not a known value of the filter {}.",
+                quote(id),
+                self.facet_label(f).to_lowercase()
+            ),
+            (Lang::Nl, Expected::EvidenceLevel) => format!(
+                "Bewijsniveau {} bestaat niet; de niveaus lopen van 0 tot {}.",
+                quote(id),
+                crate::vocab::MAX_LEVEL
+            ),
+            (Lang::En, Expected::EvidenceLevel) => format!(
+                "There is no evidence level {}; levels run from 0 to {}.",
+                quote(id),
+                crate::vocab::MAX_LEVEL
+            ),
+            (Lang::Nl, Expected::Number) if name == "page" => format!(
+                "Pagina {} kunnen we niet tonen: paginanummers lopen van 1 tot {max_page}.",
+                quote(value)
+            ),
+            (Lang::En, Expected::Number) if name == "page" => format!(
+                "We cannot show page {}: page numbers run from 1 to {max_page}.",
+                quote(value)
+            ),
+            (Lang::Nl, Expected::Number) => format!(
+                "{} is geen geldig aantal voor {name}: kies een heel getal van 1 tot {max_page}.",
+                quote(value)
+            ),
+            (Lang::En, Expected::Number) => format!(
+                "{} is not a valid number for {name}: choose a whole number from 1 to {max_page}.",
+                quote(value)
+            ),
+            (Lang::Nl, Expected::Sort) => format!(
+                "Sorteren op {} kan niet; kies relevantie of nieuwste eerst.",
+                quote(value)
+            ),
+            (Lang::En, Expected::Sort) => format!(
+                "Results cannot be sorted by {}; choose relevance or newest first.",
+                quote(value)
+            ),
+            (Lang::Nl, Expected::YesNo) => format!(
+                "{} is geen keuze voor {name}; kies ja of nee.",
+                quote(value)
+            ),
+            (Lang::En, Expected::YesNo) => format!(
+                "{} is not a choice for {name}; choose ja (yes) or nee (no).",
+                quote(value)
+            ),
+            (Lang::Nl, Expected::Theme) => {
+                format!("De programmalijn {} kennen we niet.", quote(value))
+            }
+            (Lang::En, Expected::Theme) => {
+                format!("We do not know the programme line {}.", quote(value))
+            }
+            (Lang::Nl, Expected::Design) => {
+                format!("De onderzoeksopzet {} kennen we niet.", quote(value))
+            }
+            (Lang::En, Expected::Design) => {
+                format!("We do not know the research design {}.", quote(value))
+            }
+            (Lang::Nl, Expected::Status) => format!(
+                "De status {} kennen we niet; kies lopend of afgerond.",
+                quote(value)
+            ),
+            (Lang::En, Expected::Status) => format!(
+                "We do not know the status {}; choose ongoing or finished.",
+                quote(value)
+            ),
+        }
+    }
+
+    /// The text of the error page's link to the same page without what [`Lang::query_problem`]
+    /// names.
+    pub fn query_fix(self, e: &QueryError) -> &'static str {
+        let t = self.texts();
+        match e {
+            QueryError::TooLong(_) => t.fix_start_again,
+            QueryError::Malformed { .. } => t.fix_without_part,
+            QueryError::BadValue { name, .. } => match name.as_str() {
+                "page" => t.fix_first_page,
+                "f" | "theme" | "design" | "status" => t.fix_without_filter,
+                _ => t.fix_without_setting,
+            },
+        }
+    }
+
     /// "1 project" / "12 projecten". Takes a reference too, as templates hand over fields.
     pub fn projects(self, n: impl std::borrow::Borrow<u64>) -> String {
         let n = *n.borrow();
@@ -282,7 +470,6 @@ pub struct Texts {
     pub value: &'static str,
     pub projects_col: &'static str,
     pub bad_request: &'static str,
-    pub bad_request_text: &'static str,
     pub bad_address: &'static str,
     pub bad_address_text: &'static str,
     pub not_found: &'static str,
@@ -348,6 +535,25 @@ pub struct Texts {
     pub chart_target_groups: &'static str,
     pub chart_designs: &'static str,
     pub chart_levels: &'static str,
+    pub fix_start_again: &'static str,
+    pub fix_without_part: &'static str,
+    pub fix_first_page: &'static str,
+    pub fix_without_filter: &'static str,
+    pub fix_without_setting: &'static str,
+    /// A query of only punctuation or markup characters, and what to try instead.
+    pub no_words: &'static str,
+    pub no_words_tips: &'static str,
+    /// In the filters' disclosure on a phone: "Filters (2 actief)".
+    pub active: &'static str,
+    /// On a phone, from the result count down to the filters below the results.
+    pub to_filters: &'static str,
+    /// A programme line without projects in the catalogue (yet), and where to read more.
+    pub no_projects_yet: &'static str,
+    pub see_programme: &'static str,
+    /// Under a project's products, none of which the catalogue links.
+    pub products_no_link: &'static str,
+    pub products_request_from: &'static str,
+    pub lead_organisation: &'static str,
 }
 
 pub static NL: Texts = Texts {
@@ -437,7 +643,6 @@ pub static NL: Texts = Texts {
     value: "Waarde",
     projects_col: "Projecten",
     bad_request: "Ongeldige zoekopdracht",
-    bad_request_text: "Deze zoekopdracht kunnen we niet lezen",
     bad_address: "Ongeldig adres",
     bad_address_text: "Dit adres kunnen we niet lezen. Controleer het of begin op de homepagina.",
     not_found: "Pagina niet gevonden",
@@ -502,6 +707,20 @@ pub static NL: Texts = Texts {
     chart_target_groups: "Projecten per doelgroep",
     chart_designs: "Projecten per onderzoeksopzet",
     chart_levels: "Projecten per bewijsniveau",
+    fix_start_again: "Begin opnieuw",
+    fix_without_part: "Verder zonder dit deel van het adres",
+    fix_first_page: "Naar de eerste pagina",
+    fix_without_filter: "Verder zonder dit filter",
+    fix_without_setting: "Verder zonder deze instelling",
+    no_words: "Uw zoekvraag bevat geen woorden om op te zoeken, alleen leestekens of andere tekens.",
+    no_words_tips: "Typ een of meer woorden, zoals schulden of statushouders.",
+    active: "actief",
+    to_filters: "Naar de filters",
+    no_projects_yet: "Nog geen projecten in de catalogus",
+    see_programme: "zie het programma en de tijdlijn",
+    products_no_link: "De catalogus noemt geen vindplaats of link.",
+    products_request_from: "Producten van dit project zijn op te vragen bij",
+    lead_organisation: "de penvoerder van het project",
 };
 
 pub static EN: Texts = Texts {
@@ -591,7 +810,6 @@ pub static EN: Texts = Texts {
     value: "Value",
     projects_col: "Projects",
     bad_request: "Invalid search",
-    bad_request_text: "We cannot read this search",
     bad_address: "Invalid address",
     bad_address_text: "We cannot read this address. Check it or start at the home page.",
     not_found: "Page not found",
@@ -656,6 +874,20 @@ pub static EN: Texts = Texts {
     chart_target_groups: "Projects per target group",
     chart_designs: "Projects per research design",
     chart_levels: "Projects per evidence level",
+    fix_start_again: "Start again",
+    fix_without_part: "Continue without this part of the address",
+    fix_first_page: "Go to the first page",
+    fix_without_filter: "Continue without this filter",
+    fix_without_setting: "Continue without this setting",
+    no_words: "Your query has no words to search for, only punctuation or other characters.",
+    no_words_tips: "Type one or more words, such as schulden (debts) or statushouders (refugees with a residence permit).",
+    active: "active",
+    to_filters: "Go to the filters",
+    no_projects_yet: "No projects in the catalogue yet",
+    see_programme: "see the programme and its timeline",
+    products_no_link: "The catalogue gives no source or link.",
+    products_request_from: "The project's products can be requested from",
+    lead_organisation: "the project's lead organisation",
 };
 
 #[cfg(test)]
@@ -674,5 +906,59 @@ mod tests {
         assert_eq!(Lang::Nl.date(&m), "juni 2016");
         assert_eq!(Lang::Nl.projects(1), "1 project");
         assert_eq!(Lang::En.projects(3), "3 projects");
+        assert_eq!(Lang::Nl.number(1000), "1.000");
+        assert_eq!(Lang::En.number(65_536), "65,536");
+        assert_eq!(Lang::Nl.number(999), "999");
+        assert_eq!(Lang::En.number(1_234_567), "1,234,567");
+        let end: PartialDate = "2018-06".parse().unwrap();
+        assert_eq!(
+            Lang::Nl.stale_status(end),
+            "Volgens de catalogus lopend; gepland tot 2018-06"
+        );
+        assert_eq!(
+            Lang::En.stale_status(end),
+            "Running according to the catalogue; planned to end 2018-06"
+        );
+        assert_eq!(
+            Lang::Nl.query_cut(),
+            "Uw zoekvraag is ingekort tot 1.000 tekens."
+        );
+    }
+
+    #[test]
+    fn query_errors_in_words_without_parser_english() {
+        let e = |raw: &str| crate::query::SearchState::parse(Some(raw)).unwrap_err();
+        let nl = Lang::Nl.query_problem(&e("f=nonsense:value"));
+        assert!(
+            nl.starts_with("Het filter “nonsense” kennen we niet."),
+            "{nl}"
+        );
+        assert!(nl.contains("programmalijn, status"), "{nl}");
+        assert!(!nl.contains("expected"));
+        let en = Lang::En.query_problem(&e("f=nonsense:value"));
+        assert!(
+            en.starts_with("We do not know the filter “nonsense”."),
+            "{en}"
+        );
+        assert_eq!(
+            Lang::Nl.query_problem(&e("page=999999")),
+            "Pagina “999999” kunnen we niet tonen: paginanummers lopen van 1 tot 1.000."
+        );
+        assert_eq!(
+            Lang::Nl.query_fix(&e("page=999999")),
+            "Naar de eerste pagina"
+        );
+        assert_eq!(
+            Lang::Nl.query_problem(&e("f=target_group:bejaarden")),
+            "“bejaarden” is geen bekende waarde van het filter doelgroep."
+        );
+        assert_eq!(
+            Lang::En.query_problem(&e("f=evidence_level:9")),
+            "There is no evidence level “9”; levels run from 0 to 4."
+        );
+        let long = format!("q=%FF{}", "a".repeat(200));
+        let cut = Lang::En.query_problem(&e(&long));
+        assert!(cut.contains("…”"), "a long value is cut: {cut}");
+        assert!(cut.len() < 200);
     }
 }

@@ -27,7 +27,7 @@ use axum::response::Response;
 use axum::routing::get;
 use watwerkt_catalog::Catalog;
 
-pub use query::{MAX_QUERY_LEN, QueryError, SearchState};
+pub use query::{Expected, MAX_QUERY_LEN, QueryError, SearchState};
 
 /// Scripts come only from our own fingerprinted files and inline styles are not allowed;
 /// JSON-LD is a data block, not script.

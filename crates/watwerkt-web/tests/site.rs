@@ -136,7 +136,8 @@ async fn errors_are_pages_with_the_right_status() {
     assert_eq!(app.search("q=%FF%FE").await.status, 400);
     assert_eq!(app.search("q=%zz").await.status, 400);
     assert_eq!(app.search("page=-1").await.status, 400);
-    let long = format!("q={}", "a".repeat(10_000));
+    // A long query is cut (see below); only an absurd query string is refused.
+    let long = format!("q={}", "a".repeat(40_000));
     let r = app.search(&long).await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Ongeldige zoekopdracht"));
@@ -153,6 +154,259 @@ async fn errors_are_pages_with_the_right_status() {
         .await;
     assert_eq!(post.status, 405);
     assert!(post.body.contains("<html lang=\"nl\">"));
+}
+
+#[tokio::test]
+async fn bad_parameters_are_explained_in_the_pages_language() {
+    let app = TestApp::spawn().await;
+    let r = app.search("q=schulden&f=nonsense%3Avalue").await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("<html lang=\"nl\">"));
+    assert!(
+        r.body.contains("Het filter “nonsense” kennen we niet."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Filteren kan op programmalijn, status"));
+    assert!(
+        !r.body.contains("expected"),
+        "no parser English on the page"
+    );
+    // The way on: the same search without the unknown filter, which works.
+    assert!(r.body.contains(
+        "<a class=\"utrecht-link\" href=\"/zoeken?q=schulden\">Verder zonder dit filter</a>"
+    ));
+    assert_eq!(app.search("q=schulden").await.status, 200);
+
+    let en = app.get("/en/zoeken?q=schulden&f=nonsense:value").await;
+    assert_eq!(en.status, 400);
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert!(en.body.contains("We do not know the filter “nonsense”."));
+    assert!(
+        en.body
+            .contains("href=\"/en/zoeken?q=schulden\">Continue without this filter</a>")
+    );
+
+    let far = app.search("q=schulden&page=999999").await;
+    assert_eq!(far.status, 400);
+    assert!(
+        far.body
+            .contains("Pagina “999999” kunnen we niet tonen: paginanummers lopen van 1 tot 1.000.")
+    );
+    assert!(
+        far.body
+            .contains("href=\"/zoeken?q=schulden\">Naar de eerste pagina</a>")
+    );
+
+    let label = app.search("f=target_group%3Abejaarden").await;
+    assert_eq!(label.status, 400);
+    assert!(
+        label
+            .body
+            .contains("“bejaarden” is geen bekende waarde van het filter doelgroep.")
+    );
+    assert!(
+        label
+            .body
+            .contains("href=\"/zoeken\">Verder zonder dit filter</a>")
+    );
+
+    let garbled = app.get("/en/zoeken?q=%FF&sort=newest").await;
+    assert_eq!(garbled.status, 400);
+    assert!(
+        garbled
+            .body
+            .contains("Part of the address is not readably encoded")
+    );
+    assert!(garbled.body.contains("href=\"/en/zoeken?sort=newest\">"));
+
+    // Other pages' parameters alike: the gap map's filters, a listing's page number.
+    let map = app.what_works("theme=nergens&status=lopend").await;
+    assert_eq!(map.status, 400);
+    assert!(
+        map.body
+            .contains("De programmalijn “nergens” kennen we niet.")
+    );
+    assert!(
+        map.body
+            .contains("href=\"/wat-werkt?status=lopend\">Verder zonder dit filter</a>")
+    );
+    let listing = app.get("/thema/re-integratie?page=x").await;
+    assert_eq!(listing.status, 400);
+    assert!(
+        listing
+            .body
+            .contains("href=\"/thema/re-integratie\">Naar de eerste pagina</a>")
+    );
+
+    // The API keeps its problem documents, with the English detail for developers.
+    let api = app.api_projects("f=nonsense:value").await;
+    assert_eq!(api.status, 400);
+    assert_eq!(api.header("content-type"), Some("application/problem+json"));
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expected facet:value with a known facet")
+    );
+}
+
+#[tokio::test]
+async fn long_queries_are_cut_and_the_page_says_so() {
+    let app = TestApp::spawn().await;
+    // 5,000 characters: "schulden " 555 times and a bit.
+    let words = "schulden ".repeat(556);
+    let q: String = words.chars().take(5000).collect();
+    let r = app.search(&format!("q={}", q.replace(' ', "+"))).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("Uw zoekvraag is ingekort tot 1.000 tekens."),
+        "{}",
+        &r.body[..2000]
+    );
+    let value = r
+        .body
+        .split("name=\"q\" type=\"search\" value=\"")
+        .nth(1)
+        .unwrap();
+    let value = value.split('"').next().unwrap();
+    assert_eq!(
+        value.chars().count(),
+        1000,
+        "the box holds the query as searched"
+    );
+    assert!(r.body.contains("href=\"/project/"), "and it is searched");
+    let en = app
+        .get(&format!("/en/zoeken?q={}", q.replace(' ', "+")))
+        .await;
+    assert!(en.body.contains("Your query was cut to 1,000 characters."));
+    let api = app
+        .api_projects(&format!("q={}", q.replace(' ', "+")))
+        .await;
+    assert_eq!(api.status, 200);
+    // A query of exactly 1,000 characters is not cut.
+    let exact: String = words.chars().take(1000).collect();
+    let r = app.search(&format!("q={}", exact.replace(' ', "+"))).await;
+    assert!(!r.body.contains("ingekort"));
+}
+
+#[tokio::test]
+async fn a_query_without_words_finds_nothing_on_page_and_api() {
+    let app = TestApp::spawn().await;
+    for q in ["%21%21%21", "%3C%3E", "--", "OR"] {
+        let r = app.search(&format!("q={q}")).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("0 projecten gevonden"), "{q}");
+        assert!(
+            r.body
+                .contains("Uw zoekvraag bevat geen woorden om op te zoeken"),
+            "{q}"
+        );
+        assert!(r.body.contains("Typ een of meer woorden"));
+        assert!(!r.body.contains("href=\"/project/"), "{q}: no random list");
+        let api = app.api_projects(&format!("q={q}")).await;
+        let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(v["total"], 0, "{q}");
+        assert_eq!(v["notice"]["kind"], "no_words");
+    }
+    let en = app.get("/en/zoeken?q=%21%21%21").await;
+    assert!(en.body.contains("Your query has no words to search for"));
+    // Browsing by facet is no query at all: it lists the projects.
+    let browse = app.search("f=theme%3ARe-integratie").await;
+    assert!(!browse.body.contains("0 projecten gevonden"));
+    assert!(browse.body.contains("href=\"/project/"));
+    assert!(!browse.body.contains("geen woorden"));
+}
+
+#[tokio::test]
+async fn stale_running_projects_say_when_they_were_planned_to_end() {
+    let app = TestApp::spawn().await;
+    // Lopend since May 2017 for 24 months, says the catalogue.
+    let p = app.project("535005004").await;
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains(
+            "<span class=\"utrecht-status-badge utrecht-status-badge--warning\">Volgens de catalogus lopend; gepland tot 2019-05</span>"
+        ),
+        "{}",
+        p.body
+    );
+    assert!(!p.body.contains(">Lopend<"));
+    let en = app.get("/en/project/535005004").await;
+    assert!(
+        en.body
+            .contains("Running according to the catalogue; planned to end 2019-05")
+    );
+    // The cards of listings carry the same badge; a finished project keeps its own.
+    let listing = app.theme("schuldhulpverlening-en-armoedebestrijding").await;
+    assert!(
+        listing
+            .body
+            .contains("Volgens de catalogus lopend; gepland tot")
+    );
+    let done = app.project("535006012").await;
+    assert!(
+        done.body
+            .contains("utrecht-status-badge--success\">Afgerond</span>")
+    );
+}
+
+#[tokio::test]
+async fn an_empty_programme_line_says_so_instead_of_a_bare_zero() {
+    let app = TestApp::spawn().await;
+    let home = app.home().await;
+    let card = home
+        .body
+        .split("href=\"/thema/werken-met-een-arbeidsbeperking\"")
+        .nth(1)
+        .and_then(|c| c.split("</li>").next())
+        .expect("the line's card");
+    assert!(
+        card.contains("Nog geen projecten in de catalogus"),
+        "{card}"
+    );
+    assert!(card.contains("href=\"/programma#tijdlijn\""));
+    assert!(!home.body.contains(">0 projecten"));
+    let en = app.get("/en").await;
+    assert!(en.body.contains("No projects in the catalogue yet"));
+    let programme = app.programme().await;
+    assert!(!programme.body.contains("(0 projecten)"));
+    assert!(
+        programme
+            .body
+            .contains("(nog geen projecten in de catalogus)")
+    );
+    let theme = app.theme("werken-met-een-arbeidsbeperking").await;
+    assert!(theme.body.contains("Nog geen projecten in de catalogus"));
+    assert!(!theme.body.contains("0 projecten"));
+    // The statistics list only lines that have projects.
+    let stats = app.stats().await;
+    let themes = stats.body.split("id=\"chart-theme\"").nth(1).unwrap();
+    let themes = themes.split("</section>").next().unwrap();
+    assert!(!themes.contains("arbeidsbeperking"), "{themes}");
+}
+
+#[tokio::test]
+async fn products_show_their_kind_and_whom_to_ask() {
+    let app = TestApp::spawn().await;
+    let p = app.project("535006012").await;
+    let products = p.body.split("id=\"producten\"").nth(1).unwrap();
+    let products = products.split("</section>").next().unwrap();
+    assert!(
+        products.contains("Handboek Mentorwijs</span> <span class=\"muted\">(handboek)</span>")
+    );
+    assert!(
+        products.contains("Factsheet Mentorwijs</span> <span class=\"muted\">(factsheet)</span>")
+    );
+    assert!(
+        products.contains("De catalogus noemt geen vindplaats of link. Producten van dit project zijn op te vragen bij <a class=\"utrecht-link\" href=\"/organisatie/tno\">TNO</a>."),
+        "{products}"
+    );
+    let en = app.get("/en/project/535006012").await;
+    assert!(en.body.contains("(handbook)"));
+    assert!(en.body.contains("The project&#39;s products can be requested from <a class=\"utrecht-link\" href=\"/en/organisatie/tno\">TNO</a>."));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
-//! The home page: the search box, the programme lines with their intros and project counts,
-//! the latest finished projects with their results, and a few words about the programme.
+//! The home page: the search box, the programme lines with their intros and project counts (a
+//! line without projects says so and points to the programme's timeline, never a bare 0), the
+//! latest finished projects with their results, and a few words about the programme.
 
 use askama::Template;
 use axum::extract::State;

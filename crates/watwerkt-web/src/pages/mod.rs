@@ -1,5 +1,6 @@
 //! The HTML pages, one module each, and what they share: the page frame ([`Layout`]), the
-//! project cards of listings, and running catalogue work on the bounded blocking pool.
+//! project cards of listings, status badges, and running catalogue work on the bounded blocking
+//! pool.
 
 pub mod home;
 pub mod listing;
@@ -19,7 +20,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use watwerkt_catalog::Catalog;
-use watwerkt_domain::{Project, ProjectNumber, Status};
+use watwerkt_domain::{PartialDate, Project, ProjectNumber, Status};
 
 use crate::Shared;
 use crate::assets;
@@ -201,13 +202,49 @@ pub fn keep_as(
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// Today's date, from the system clock.
+pub fn today() -> PartialDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    PartialDate::from_unix_days(days as i64)
+}
+
+/// A project's status as its badge shows it. A project the catalogue still calls running more
+/// than a year after its planned end (see [`Project::stale_since`]) says so: "Volgens de
+/// catalogus lopend; gepland tot 2018-06", not a bare "Lopend" that looks like an error.
+pub struct StatusBadge {
+    pub text: String,
+    /// The NL Design System badge variant: `success`, `active` or `warning`.
+    pub variant: &'static str,
+}
+
+impl StatusBadge {
+    pub fn new(p: &Project, lang: Lang, today: PartialDate) -> Option<StatusBadge> {
+        let status = p.status?;
+        Some(match (status, p.stale_since(today)) {
+            (_, Some(end)) => StatusBadge {
+                text: lang.stale_status(end),
+                variant: "warning",
+            },
+            (Status::Afgerond, None) => StatusBadge {
+                text: lang.status(status).to_owned(),
+                variant: "success",
+            },
+            (Status::Lopend, None) => StatusBadge {
+                text: lang.status(status).to_owned(),
+                variant: "active",
+            },
+        })
+    }
+}
+
 /// A project in a listing: title, lead text and the facts that tell projects apart.
 pub struct Card {
     pub number: String,
     pub title: String,
     pub teaser: Option<String>,
-    pub status: Option<&'static str>,
-    pub finished: bool,
+    pub status: Option<StatusBadge>,
     pub period: Option<String>,
     pub theme: &'static str,
     pub theme_slug: &'static str,
@@ -229,8 +266,7 @@ impl Card {
                 .or(Some(p.question.as_str()))
                 .filter(|s| !s.is_empty())
                 .map(|s| shorten(s, 260)),
-            status: p.status.map(|s| lang.status(s)),
-            finished: p.status == Some(Status::Afgerond),
+            status: StatusBadge::new(p, lang, today()),
             period,
             theme: p.theme.name(),
             theme_slug: p.theme.slug(),
@@ -303,6 +339,56 @@ mod tests {
         assert!(en_map.is("/wat-werkt"));
         assert_eq!(en_map.link("/wat-werkt.csv"), "/en/what-works.csv");
         assert_eq!(en_map.link("/zoeken"), "/en/zoeken");
+    }
+
+    #[test]
+    fn badges_say_when_running_is_stale() {
+        let p = |status: Option<Status>, start: &str, months: Option<u32>| Project {
+            number: ProjectNumber::parse("535006012").unwrap(),
+            title: "t".into(),
+            full_title: None,
+            teaser: None,
+            question: String::new(),
+            method: String::new(),
+            outcome: String::new(),
+            outcome_kind: None,
+            products: Vec::new(),
+            products_heading: None,
+            municipalities: Vec::new(),
+            organisations: Vec::new(),
+            lead_researcher: None,
+            theme: watwerkt_domain::Theme::ReIntegratie,
+            status,
+            start: start.parse().ok(),
+            end: None,
+            duration_months: months,
+            sources: Vec::new(),
+            derived: Default::default(),
+        };
+        let today: PartialDate = "2026-12-04".parse().unwrap();
+        let badge = |p: &Project, lang| StatusBadge::new(p, lang, today).unwrap();
+        let stale = p(Some(Status::Lopend), "2016-06", Some(24));
+        assert_eq!(
+            badge(&stale, Lang::Nl).text,
+            "Volgens de catalogus lopend; gepland tot 2018-06"
+        );
+        assert_eq!(badge(&stale, Lang::Nl).variant, "warning");
+        assert_eq!(
+            badge(&stale, Lang::En).text,
+            "Running according to the catalogue; planned to end 2018-06"
+        );
+        // Within a year of its planned end, running is plausible.
+        let recent = p(Some(Status::Lopend), "2024-06", Some(24));
+        assert_eq!(badge(&recent, Lang::Nl).text, "Lopend");
+        assert_eq!(badge(&recent, Lang::Nl).variant, "active");
+        // Without a duration nothing says it is late.
+        assert_eq!(
+            badge(&p(Some(Status::Lopend), "2016-06", None), Lang::En).text,
+            "Ongoing"
+        );
+        let done = p(Some(Status::Afgerond), "2016-06", Some(24));
+        assert_eq!(badge(&done, Lang::Nl).variant, "success");
+        assert!(StatusBadge::new(&p(None, "2016-06", Some(24)), Lang::Nl, today).is_none());
     }
 
     #[test]

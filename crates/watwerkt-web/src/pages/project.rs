@@ -1,7 +1,8 @@
 //! The project page: every field of a project, with links to its theme, organisations and
 //! municipalities, what works for whom (target groups, designs and evidence level, outcome
 //! domains and findings, active ingredients; each label with the sentence it rests on and a link
-//! to the projects sharing it), and schema.org JSON-LD for search engines.
+//! to the projects sharing it), its products with where to get them, and schema.org JSON-LD for
+//! search engines.
 
 use askama::Template;
 use axum::extract::{OriginalUri, Path, State};
@@ -11,7 +12,9 @@ use watwerkt_domain::{
     TextField,
 };
 
-use super::{Card, Layout, NamedLink, blocking, cards, directory, from_cache, keep};
+use super::{
+    Card, Layout, NamedLink, StatusBadge, blocking, cards, directory, from_cache, keep, today,
+};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
@@ -28,6 +31,8 @@ pub struct Related {
     pub terms: Vec<String>,
 }
 
+/// A product as the catalogue gives it: a title, with the kind read from it. The catalogue links
+/// none, so the page says whom to ask for them (the first organisation, else the project lead).
 pub struct ProductView {
     pub title: String,
     pub kind: &'static str,
@@ -157,8 +162,7 @@ struct ProjectPage {
     l: Layout,
     p: Project,
     json_ld: String,
-    status: Option<&'static str>,
-    finished: bool,
+    status: Option<StatusBadge>,
     start: Option<String>,
     end: Option<String>,
     outcome_heading: &'static str,
@@ -241,8 +245,7 @@ pub async fn project_page(
     let body = ProjectPage {
         what_works: WhatWorks::new(&p.derived, lang, base, outcome_heading),
         json_ld: json_ld(&p),
-        status: p.status.map(|s| lang.status(s)),
-        finished: p.status == Some(Status::Afgerond),
+        status: StatusBadge::new(&p, lang, today()),
         start: p.start.map(|d| lang.date(&d)),
         end: p.end.map(|d| lang.date(&d)),
         outcome_heading,

@@ -3,7 +3,14 @@
 //!
 //! Both also find projects by the labels a query names in other words ("55-plussers" → target
 //! group ouderen, see `Catalog::concepts`); the page says which it added and links to the same
-//! search without them (`concepten=nee`).
+//! search without them (`concepten=nee`). Both find nothing for a query without searchable words
+//! (see [`SearchState::has_no_words`]), and the page says why; a query past
+//! [`query::MAX_QUERY_CHARS`] is cut, and the page says so.
+//!
+//! On a phone the page shows the results first and the filters after them, folded in a
+//! `<details>` (no script needed); wider screens show them beside the results (`site.css`).
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{OriginalUri, RawQuery, State};
@@ -49,6 +56,10 @@ struct SearchPage {
     facets: Vec<FacetGroup>,
     /// (label, URL without this filter)
     chips: Vec<(String, String)>,
+    /// "Uw zoekvraag is ingekort tot 1.000 tekens."
+    cut: Option<String>,
+    /// The query has no searchable words, so nothing was searched.
+    no_words: bool,
     notice: Option<String>,
     /// "Ook gezocht op doelgroep: Jongeren", and the same search without concepts.
     concepts: Option<(String, String)>,
@@ -104,12 +115,26 @@ fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchReq
     }
 }
 
-/// Runs `req`, with the concepts its query names unless `st` asks for the words only.
+/// Runs `req`, with the concepts its query names unless `st` asks for the words only. A query
+/// without searchable words finds nothing: the engine would read it as no query at all and list
+/// every project, which answers nothing that was asked.
 async fn run(
     app: &Shared,
     st: &SearchState,
     mut req: SearchRequest,
 ) -> Result<SearchResponse, AppError> {
+    if st.has_no_words() {
+        return Ok(SearchResponse {
+            total: 0,
+            hits: Vec::new(),
+            facets: BTreeMap::new(),
+            notice: None,
+            redirect: None,
+            did_you_mean: None,
+            products: Vec::new(),
+            concepts: Vec::new(),
+        });
+    }
     let with_concepts = !st.no_concepts;
     blocking(app, move |c| {
         if with_concepts {
@@ -229,6 +254,8 @@ pub async fn search_page(
         newest: st.newest,
         facets,
         chips,
+        cut: st.cut.then(|| lang.query_cut()),
+        no_words: st.has_no_words(),
         notice: res.notice.as_ref().map(|n| match lang {
             Lang::Nl => n.message_nl(),
             Lang::En => n.message_en(),
@@ -330,5 +357,11 @@ pub async fn api_projects(
 ) -> Result<Response, AppError> {
     let st = SearchState::parse(raw.as_deref())?;
     let res = run(&app, &st, request(&st, st.limit.unwrap_or(PAGE_SIZE), None)).await?;
+    if st.has_no_words() {
+        // Said as the engine's notices are, so clients read one field for "why this answer".
+        let mut v = serde_json::to_value(&res).expect("the engine's answer serialises");
+        v["notice"] = serde_json::json!({ "kind": "no_words" });
+        return Ok(axum::Json(v).into_response());
+    }
     Ok(axum::Json(res).into_response())
 }
