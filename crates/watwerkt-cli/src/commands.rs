@@ -336,7 +336,9 @@ pub fn gaps_text(g: &LabelGaps) -> String {
     s
 }
 
-pub fn labels(ctx: &Ctx, number: &str) -> Result<ExitCode, Failure> {
+/// The catalogue and the project a command names: a malformed number is a usage error, an
+/// unknown one a data error.
+fn catalog_and_project(ctx: &Ctx, number: &str) -> Result<(Catalog, Project), Failure> {
     let number =
         ProjectNumber::parse(number).map_err(|e| Failure::Usage(format!("{number:?}: {e}")))?;
     let catalog = ctx.catalog()?;
@@ -346,6 +348,11 @@ pub fn labels(ctx: &Ctx, number: &str) -> Result<ExitCode, Failure> {
             number.as_str()
         )));
     };
+    Ok((catalog, project))
+}
+
+pub fn labels(ctx: &Ctx, number: &str) -> Result<ExitCode, Failure> {
+    let (_catalog, project) = catalog_and_project(ctx, number)?;
     if ctx.json {
         #[derive(Serialize)]
         struct Labelled<'a> {
@@ -639,15 +646,7 @@ pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure>
 }
 
 pub fn similar(ctx: &Ctx, number: &str, limit: usize) -> Result<ExitCode, Failure> {
-    let number =
-        ProjectNumber::parse(number).map_err(|e| Failure::Usage(format!("{number:?}: {e}")))?;
-    let catalog = ctx.catalog()?;
-    let Some(project) = catalog.project(&number)? else {
-        return Err(Failure::Data(anyhow::anyhow!(
-            "no project {} in the store",
-            number.as_str()
-        )));
-    };
+    let (catalog, project) = catalog_and_project(ctx, number)?;
     print_matches(ctx, &catalog.index().similar(&project, limit)?)
 }
 
