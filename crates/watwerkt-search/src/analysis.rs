@@ -5,6 +5,7 @@
 //! word is kept ("schuldhulpverlening" → itself plus "schuld", "hulpverlening", "hulp", "verlening").
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use frostem::{Algorithm, Stemmer};
 
@@ -384,6 +385,21 @@ pub(crate) fn word_at(text: &str, at: usize) -> (usize, usize) {
         start = i;
     }
     (start, word_end(text, at))
+}
+
+/// Words that say nothing about a subject (`data/stopwords.txt`), folded.
+static STOPWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../../../data/stopwords.txt")
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default())
+        .flat_map(str::split_whitespace)
+        .map(fold)
+        .collect()
+});
+
+/// Whether a word is a stop word (it says nothing about a subject).
+pub(crate) fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&fold(word))
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 //! in the same rebuild or upsert and covered by the same generation file. A product is found by its
 //! title and its kind, and by its project's title and teaser at a lower weight: a product called
 //! just "Factsheet" is about what its project is about.
+//!
+//! A leaf of the engine: it uses the analysis, the parsed query and the search's word analyses
+//! (so a word is not analysed again here), nothing of the project index.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,7 +24,8 @@ use watwerkt_domain::Project;
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::query::{Item, ParsedQuery};
-use crate::suggest::TokenList;
+use crate::query_words::QueryWords;
+use crate::schema::TokenList;
 
 const TOKENIZER: &str = "watwerkt_words";
 
@@ -75,7 +79,6 @@ pub struct ProductHit {
 pub(crate) struct ProductIndex {
     index: Index,
     reader: IndexReader,
-    analyzer: Arc<Analyzer>,
     project: Field,
     title: Field,
     kind: Field,
@@ -105,7 +108,7 @@ impl ProductIndex {
         index.tokenizers().register(
             TOKENIZER,
             TextAnalyzer::from(WordsTokenizer {
-                analyzer: analyzer.clone(),
+                analyzer,
                 cache: WordCache::default(),
                 tokens: Vec::new(),
             }),
@@ -117,7 +120,6 @@ impl ProductIndex {
         Ok(ProductIndex {
             index,
             reader,
-            analyzer,
             project,
             title,
             kind,
@@ -174,6 +176,7 @@ impl ProductIndex {
     pub(crate) fn search(
         &self,
         parsed: &ParsedQuery,
+        words: &QueryWords,
         limit: usize,
     ) -> tantivy::Result<Vec<ProductHit>> {
         let searcher = self.reader.searcher();
@@ -182,7 +185,7 @@ impl ProductIndex {
         // cheap at a million projects, where ranking every product that holds "werk" would not.
         let asks_for_products = parsed.groups.iter().flatten().any(|item| {
             let (Item::Word(text) | Item::Phrase(text)) = item;
-            self.analyzer.analyze(text).iter().any(|t| {
+            words.get(text).tokens().iter().any(|t| {
                 searcher
                     .doc_freq(&Term::from_field_text(self.kind, &t.term))
                     .is_ok_and(|n| n > 0)
@@ -195,7 +198,7 @@ impl ProductIndex {
         for group in &parsed.groups {
             let alts: Vec<(Occur, Box<dyn Query>)> = group
                 .iter()
-                .flat_map(|item| self.item_clauses(item))
+                .flat_map(|item| self.item_clauses(words, item))
                 .collect();
             if alts.is_empty() {
                 continue;
@@ -206,7 +209,7 @@ impl ProductIndex {
             return Ok(Vec::new());
         }
         for item in &parsed.excluded {
-            for (_, q) in self.item_clauses(item) {
+            for (_, q) in self.item_clauses(words, item) {
                 clauses.push((Occur::MustNot, q));
             }
         }
@@ -233,16 +236,16 @@ impl ProductIndex {
     }
 
     /// The stems of a word or phrase, each as a weighted match in every product field.
-    fn item_clauses(&self, item: &Item) -> Vec<(Occur, Box<dyn Query>)> {
+    fn item_clauses(&self, words: &QueryWords, item: &Item) -> Vec<(Occur, Box<dyn Query>)> {
         let text = match item {
             Item::Word(w) | Item::Phrase(w) => w,
         };
-        let stems: Vec<String> = self
-            .analyzer
-            .analyze(text)
-            .into_iter()
+        let stems: Vec<String> = words
+            .get(text)
+            .tokens()
+            .iter()
             .filter(|t| t.kind != TokenKind::Part)
-            .map(|t| t.term)
+            .map(|t| t.term.clone())
             .collect();
         if stems.is_empty() {
             return Vec::new();

@@ -1,16 +1,25 @@
 //! Snippets of the shown hits: the stored text of a field, cut to the passage with the most
-//! matched words, every matched word in `<mark>` and everything else HTML-escaped.
+//! matched words, every matched word in `<mark>` and everything else HTML-escaped. Takes the
+//! ranked top (after ranking: only the shown hits are read) and the searched terms ([`Marks`]);
+//! gives the [`Hit`]s.
 //!
 //! A word is marked when one of its terms (its stem, its joined form, its compound parts) is a
 //! term the query searched for. Only the shown hits get snippets. The searched terms are first
 //! looked for in the folded text as a whole, and only the words they occur in are analysed: on a
 //! search page without the page cache, testing every word of twenty hits was most of the cost.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use tantivy::TantivyDocument;
+use tantivy::schema::{Field, Value};
 
 use crate::analysis::{Analyzer, WordCache, fold, fold_char, word_at, words};
+use crate::context::SearchContext;
+use crate::error::SearchError;
+use crate::rank::Ranked;
+use crate::response::Hit;
+use crate::schema::{PASSAGE_FALLBACK, PASSAGE_FIELDS, SNIPPET_FIELDS};
 
 /// The terms a search looked for, with one automaton that finds any of them in a text in one
 /// pass (snippets look in five fields of twenty hits: a search per term was a tenth of a page).
@@ -41,6 +50,76 @@ impl Marks {
     fn in_text(&self, folded: &str) -> bool {
         self.finder.as_ref().is_some_and(|f| f.is_match(folded))
     }
+}
+
+/// The shown hits: each ranked document's number, title and snippets (see
+/// [`SearchRequest::passages`](crate::SearchRequest::passages) for `passages`), with the stored
+/// document, read once, for callers that look at more of it.
+pub(crate) fn shown_hits(
+    ctx: &SearchContext,
+    marks: &Marks,
+    top: &[Ranked],
+    passages: Option<usize>,
+) -> Result<Vec<(Hit, TantivyDocument)>, SearchError> {
+    let snap = &*ctx.snap;
+    let mut hits = Vec::with_capacity(top.len());
+    let mut seen = Seen::new();
+    let mut cache = ctx.snippet_words.lock().unwrap_or_else(|e| e.into_inner());
+    for r in top {
+        let doc: TantivyDocument = snap.searcher.doc(snap.address(r.doc)).map_err(ctx.err())?;
+        let get = |f: Field| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+        };
+        let mut snippets = BTreeMap::new();
+        let stored = |name: &str| {
+            ctx.fields
+                .stored
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, f)| get(*f))
+        };
+        let title = stored("title")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        // Whether `name` has a snippet (kept in `snippets`).
+        let mut mark =
+            |name: &str| match snippet(ctx.analyzer, &mut cache, marks, &mut seen, stored(name)) {
+                Some(s) => {
+                    snippets.insert(name.to_owned(), s);
+                    true
+                }
+                None => false,
+            };
+        match passages {
+            _ if marks.is_empty() => {}
+            None => SNIPPET_FIELDS.iter().for_each(|name| {
+                mark(name);
+            }),
+            Some(0) => {}
+            Some(n) => {
+                let found = PASSAGE_FIELDS
+                    .iter()
+                    .filter(|name| mark(name))
+                    .take(n)
+                    .count();
+                if found == 0 {
+                    mark(PASSAGE_FALLBACK);
+                }
+            }
+        }
+        let hit = Hit {
+            project_number: get(ctx.fields.number).to_owned(),
+            title,
+            score: r.score,
+            snippets,
+        };
+        hits.push((hit, doc));
+    }
+    Ok(hits)
 }
 
 /// Longest snippet, in bytes of the original text.

@@ -1,0 +1,203 @@
+//! Matching: which live documents the text of a query matches, worked out on bitsets apart from
+//! ranking. Takes the searched query and plans each item (see `plan`); gives a [`TextMatch`]: the
+//! matching documents, the weighted terms that score them (for `rank`), the per-group document
+//! sets whose facet counts may be kept (for `facets`), and, when no project has every word, the
+//! groups the partial matches are tiered by (see `rank::coverage_tiers`).
+//!
+//! A group (a word with its OR alternatives) matches the union of its items' documents; the query
+//! matches the intersection of its groups minus the excluded items. Stop words neither restrict
+//! nor score a query that has other words.
+
+use crate::analysis::is_stopword;
+use crate::bits::DocBits;
+use crate::context::SearchContext;
+use crate::error::SearchError;
+use crate::plan::{ItemPlan, plan_item};
+use crate::query::{Item, ParsedQuery};
+use crate::query_words::QueryWords;
+use crate::response::Notice;
+use crate::snapshot::{Scored, Snapshot};
+
+/// What the text of a query matches and how it scores.
+pub(crate) struct TextMatch {
+    pub(crate) docs: Option<DocBits>,
+    pub(crate) scored: Vec<Scored>,
+    /// The groups every match has (empty when any group was enough), each with a key naming
+    /// what it matches: supersets of the hits whose facet counts may be known.
+    pub(crate) groups: Vec<(String, DocBits)>,
+    /// When no project matched every group but some matched one: the groups, to tier the
+    /// partial matches by how many they have (see `rank::coverage_tiers`), so the best partial
+    /// matches are those that lack the fewest words.
+    pub(crate) partial: Option<Partial>,
+}
+
+/// The groups of a query no project matched all of, and whether each is more than stop words.
+pub(crate) struct Partial {
+    pub(crate) groups: Vec<DocBits>,
+    pub(crate) telling: Vec<bool>,
+}
+
+/// The documents an item matches (deleted ones included).
+fn item_docs(ctx: &SearchContext, plan: &ItemPlan) -> Result<DocBits, SearchError> {
+    let snap = &*ctx.snap;
+    let mut bits = DocBits::empty(snap.len);
+    for (facet, value) in &plan.values {
+        if let Some(docs) = snap
+            .facets
+            .get(facet)
+            .and_then(|t| t.value_docs(value, snap.len))
+        {
+            bits.or_with(&docs);
+        }
+    }
+    for (field, term) in &plan.terms {
+        bits.or_with(&*snap.term_docs(*field, term).map_err(ctx.err())?);
+    }
+    for stems in &plan.phrases {
+        bits.or_with(
+            &*snap
+                .phrase_docs(ctx.fields.body, stems)
+                .map_err(ctx.err())?,
+        );
+    }
+    Ok(bits)
+}
+
+/// Live documents with every group (`all_groups`) or any group, and no excluded item.
+fn text_docs(
+    snap: &Snapshot,
+    groups: &[DocBits],
+    excluded: &[DocBits],
+    all_groups: bool,
+) -> DocBits {
+    let mut bits = snap.alive.clone();
+    if !all_groups {
+        let mut any = DocBits::empty(snap.len);
+        for g in groups {
+            any.or_with(g);
+        }
+        bits.and_with(&any);
+    } else {
+        for g in groups {
+            bits.and_with(g);
+        }
+    }
+    for x in excluded {
+        bits.and_not_with(x);
+    }
+    bits
+}
+
+/// The live documents matching the text (`None` for no text) and the weighted terms that
+/// score them. When no document has all words, documents with any word, with a notice.
+pub(crate) fn match_text(
+    ctx: &SearchContext,
+    words: &QueryWords,
+    parsed: &ParsedQuery,
+    notice: &mut Option<Notice>,
+) -> Result<TextMatch, SearchError> {
+    let snap = &*ctx.snap;
+    let mut groups = Vec::new();
+    let mut keys = Vec::new();
+    let mut scored: Vec<Scored> = Vec::new();
+    let mut items = 0;
+    // Per group: whether it is more than stop words.
+    let mut telling = Vec::new();
+    // The query items of stop-word groups, by group.
+    let mut stop_items = Vec::new();
+    for group in &parsed.groups {
+        let mut bits: Option<DocBits> = None;
+        let mut key = Vec::new();
+        let first_item = items;
+        for item in group {
+            if let Some(plan) = plan_item(ctx, words, item)? {
+                let docs = item_docs(ctx, &plan)?;
+                // A phrase no project has scores nothing: as one of several alternatives
+                // (a synonym phrase) its words would otherwise lift projects that hold them
+                // anywhere.
+                if !plan.phrases.is_empty() && group.len() > 1 && docs.count() == 0 {
+                    continue;
+                }
+                match &mut bits {
+                    Some(b) => b.or_with(&docs),
+                    None => bits = Some(docs),
+                }
+                key.extend(plan.key());
+                scored.extend(plan.scored.into_iter().map(|(field, term, weight)| Scored {
+                    field,
+                    term,
+                    weight,
+                    item: items,
+                }));
+                items += 1;
+            }
+        }
+        if let Some(bits) = bits {
+            key.sort_unstable();
+            key.dedup();
+            keys.push(key.join("\u{2}"));
+            groups.push(bits);
+            let stop = group
+                .iter()
+                .all(|item| matches!(item, Item::Word(w) if is_stopword(w)));
+            if stop {
+                stop_items.extend(first_item..items);
+            }
+            telling.push(!stop);
+        }
+    }
+    if groups.is_empty() {
+        return Ok(TextMatch {
+            docs: None,
+            scored: Vec::new(),
+            groups: Vec::new(),
+            partial: None,
+        });
+    }
+    // Stop words do not restrict a search that has other words ("projecten over schulden"
+    // needs "schulden", not "over"), nor score in it: a stop word rare in the catalogue
+    // (English "to", once in "peer-to-peer") would weigh like a telling word.
+    if telling.iter().any(|t| *t) && telling.iter().any(|t| !*t) {
+        scored.retain(|s| !stop_items.contains(&s.item));
+        let kept: Vec<(String, DocBits)> = keys
+            .into_iter()
+            .zip(groups)
+            .zip(&telling)
+            .filter(|(_, t)| **t)
+            .map(|(group, _)| group)
+            .collect();
+        (keys, groups) = kept.into_iter().unzip();
+        telling.retain(|t| *t);
+    }
+    let mut excluded = Vec::new();
+    for item in &parsed.excluded {
+        if let Some(plan) = plan_item(ctx, words, item)? {
+            excluded.push(item_docs(ctx, &plan)?);
+        }
+    }
+    let mut docs = text_docs(snap, &groups, &excluded, true);
+    let mut supersets: Vec<(String, DocBits)> = keys.into_iter().zip(groups).collect();
+    let mut partial = None;
+    if supersets.len() > 1 && docs.count() == 0 {
+        let groups: Vec<DocBits> = supersets.drain(..).map(|(_, g)| g).collect();
+        let any = text_docs(snap, &groups, &excluded, false);
+        if any.count() > 0 {
+            *notice = Some(Notice::Fallback);
+            partial = Some(Partial { groups, telling });
+        }
+        docs = any;
+    }
+    // One term reached by two ways (a synonym that is also typed) counts once, at its best.
+    scored.sort_by(|a, b| {
+        (a.field, &a.term)
+            .cmp(&(b.field, &b.term))
+            .then(b.weight.total_cmp(&a.weight))
+    });
+    scored.dedup_by(|a, b| a.field == b.field && a.term == b.term);
+    Ok(TextMatch {
+        docs: Some(docs),
+        scored,
+        groups: supersets,
+        partial,
+    })
+}

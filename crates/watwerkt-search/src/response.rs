@@ -1,0 +1,138 @@
+//! What a search gives back: the total, the hits with snippets, every facet's counts, a notice
+//! of what the engine did besides the plain search, and the products, redirect and "did you
+//! mean" around them. Data only: the website words notices in its own languages.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::products::ProductHit;
+use crate::schema::{PASSAGE_FALLBACK, PASSAGE_FIELDS};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub project_number: String,
+    pub title: String,
+    pub score: f32,
+    /// Field → HTML with the matched words in `<mark>`; everything else escaped.
+    pub snippets: BTreeMap<String, String>,
+}
+
+impl Hit {
+    /// Takes the snippets out in reading order (the passages of
+    /// [`SearchRequest::passages`] first, the title's last).
+    pub fn take_passages(&mut self) -> Vec<String> {
+        PASSAGE_FIELDS
+            .iter()
+            .chain([&PASSAGE_FALLBACK])
+            .filter_map(|f| self.snippets.remove(*f))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// What the engine did besides the plain search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// No project had all words; these are the best partial matches.
+    Fallback,
+    /// Field names typed that are not filters; searched as words.
+    UnknownFields { fields: Vec<String> },
+    /// Nothing matched as typed; these are the results of the corrected query.
+    Corrected { query: String },
+    /// A typed word the catalogue does not have was searched as the words it is compounded of.
+    Split { word: String, parts: Vec<String> },
+    /// Nothing matched as typed: a word the catalogue does not have was searched as those of
+    /// its parts the catalogue has, without the others (`missing`).
+    SplitPartly {
+        word: String,
+        parts: Vec<String>,
+        missing: Vec<String>,
+    },
+}
+
+impl Notice {
+    pub fn message_nl(&self) -> String {
+        match self {
+            Notice::Fallback => {
+                "Geen project bevat alle zoekwoorden; dit zijn de beste gedeeltelijke treffers."
+                    .into()
+            }
+            Notice::UnknownFields { fields } => format!(
+                "Onbekend zoekveld {}; gezocht als gewone woorden.",
+                fields.join(", ")
+            ),
+            Notice::Corrected { query } => {
+                format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
+            }
+            Notice::Split { word, parts } => format!(
+                "“{word}” komt in de catalogus niet voor; gezocht op {}.",
+                parts.join(" + ")
+            ),
+            Notice::SplitPartly {
+                word,
+                parts,
+                missing,
+            } => format!(
+                "Niets gevonden voor “{word}”: “{}” komt in de catalogus niet voor; gezocht op {}.",
+                missing.join("”, “"),
+                parts.join(" + ")
+            ),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Notice::Fallback => {
+                "No project contains all words; these are the best partial matches.".into()
+            }
+            Notice::UnknownFields { fields } => format!(
+                "Unknown search field {}; searched as plain words.",
+                fields.join(", ")
+            ),
+            Notice::Corrected { query } => {
+                format!("Nothing matched as typed; these are the results for “{query}”.")
+            }
+            Notice::Split { word, parts } => format!(
+                "“{word}” does not occur in the catalogue; searched for {}.",
+                parts.join(" + ")
+            ),
+            Notice::SplitPartly {
+                word,
+                parts,
+                missing,
+            } => format!(
+                "Nothing matched “{word}”: “{}” does not occur in the catalogue; searched for {}.",
+                missing.join("”, “"),
+                parts.join(" + ")
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+    /// A project number typed alone: go straight to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    /// The query with words the catalogue lacks replaced by the nearest it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// Products (reports, factsheets, …) matching the words, each linked to its project.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductHit>,
+    /// The request's concepts (facet, label id) that found projects the text did not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<(String, String)>,
+}

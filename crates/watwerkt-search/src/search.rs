@@ -1,0 +1,278 @@
+//! One search, start to end: the stages in order, over one snapshot and one record of the
+//! query's words.
+//!
+//! 1. A project number typed alone redirects, before any rewriting.
+//! 2. `plan`: the text is parsed and read (synonym phrases, unknown compounds as their parts)
+//!    into an [`AnalysedQuery`].
+//! 3. `matching`: the query's documents and scored terms; `facets`: filters and concepts.
+//! 4. `rank` (with `snippets` for the shown page) and `facets` (the counts) run side by side on
+//!    a large index.
+//! 5. When nothing matched: a correction (`plan::correct`, `plan::read_known_parts`) is searched
+//!    from step 2 with the same snapshot and word record, and said in a notice.
+//! 6. Products matching the words (`products`), on the first page of a text search.
+
+use std::collections::BTreeMap;
+
+use crate::context::SearchContext;
+use crate::error::SearchError;
+use crate::facets::{concept_docs, facet_counts, filter_docs, normalise_filter};
+use crate::matching::{TextMatch, match_text};
+use crate::plan::{self, AnalysedQuery};
+use crate::query::parse;
+use crate::query_words::QueryWords;
+use crate::rank::{Ranked, coverage_tiers, top_by_score, top_newest};
+use crate::request::{SearchRequest, Sort};
+use crate::response::{Hit, Notice, SearchResponse};
+use crate::schema::FACETS;
+use crate::snippets::{Marks, shown_hits};
+
+/// Searches of an index this large rank and count facets on two threads (see `respond`).
+const PARALLEL_MIN_DOCS: u32 = 1 << 18;
+
+/// Searches: top hits with snippets, the total, and every facet's counts.
+pub(crate) fn search(
+    ctx: &SearchContext,
+    req: &SearchRequest,
+) -> Result<SearchResponse, SearchError> {
+    let trimmed = req.query.trim();
+    if trimmed.len() >= 6
+        && trimmed.bytes().all(|b| b.is_ascii_digit())
+        && ctx.number_exists(trimmed)?
+    {
+        return Ok(SearchResponse {
+            total: 1,
+            hits: Vec::new(),
+            facets: BTreeMap::new(),
+            notice: None,
+            redirect: Some(trimmed.to_owned()),
+            did_you_mean: None,
+            products: Vec::new(),
+            concepts: Vec::new(),
+        });
+    }
+    let words = QueryWords::new(ctx.analyzer);
+    respond(ctx, req, &req.query, &words)
+}
+
+/// How many projects have every word of `query` (no rewrites, ranking, snippets or facets).
+pub(crate) fn count(
+    ctx: &SearchContext,
+    words: &QueryWords,
+    query: &str,
+) -> Result<u64, SearchError> {
+    let mut notice = None;
+    let matched = match_text(ctx, words, &parse(query), &mut notice)?;
+    // A fallback to partial matches is not a count of the query.
+    Ok(match (notice, matched.docs) {
+        (Some(Notice::Fallback), _) | (_, None) => 0,
+        (_, Some(docs)) => docs.count(),
+    })
+}
+
+/// The search of `query` (the request's, or a correction of it) with the request's filters,
+/// page and order.
+fn respond(
+    ctx: &SearchContext,
+    req: &SearchRequest,
+    query: &str,
+    words: &QueryWords,
+) -> Result<SearchResponse, SearchError> {
+    let snap = &*ctx.snap;
+    let trimmed = query.trim();
+    let q = AnalysedQuery::new(ctx, words, trimmed, parse(query))?;
+    let parsed = &q.searched;
+    let mut by_facet: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (k, v) in req.filters.iter().chain(&parsed.filters) {
+        if let Some(facet) = FACETS.iter().find(|f| **f == k.as_str()).copied() {
+            by_facet
+                .entry(facet)
+                .or_default()
+                .push(normalise_filter(facet, v));
+        }
+    }
+    let mut notice = if parsed.unknown_fields.is_empty() {
+        q.split.clone()
+    } else {
+        Some(Notice::UnknownFields {
+            fields: parsed.unknown_fields.clone(),
+        })
+    };
+    let TextMatch {
+        docs: text,
+        scored,
+        groups,
+        partial,
+    } = match_text(ctx, words, parsed, &mut notice)?;
+    let tiers = match (&partial, &text) {
+        (Some(p), Some(any)) => coverage_tiers(snap, &p.groups, &p.telling, any),
+        _ => Vec::new(),
+    };
+    let filtered = filter_docs(snap, &by_facet, None);
+    // Projects carrying a label the query names in other words ("ouderen" for a project
+    // on 45-plussers): found too, after the text matches.
+    let concept = concept_docs(snap, &req.concepts, text.as_ref());
+    // No project has all the words (partial tiers): the projects carrying the concept the
+    // words name answer better than those with some of the words, so they come first.
+    // Otherwise they follow the text matches.
+    let concepts_first = !tiers.is_empty() && req.sort == Sort::Relevance;
+    let mut text_hits = text.clone().unwrap_or_else(|| snap.alive.clone());
+    let mut extra = concept.as_ref().map(|(c, _)| c.clone());
+    if let Some(f) = &filtered {
+        text_hits.and_with(f);
+        if let Some(e) = &mut extra {
+            e.and_with(f);
+        }
+    }
+    if let Some(e) = &mut extra {
+        if concepts_first {
+            text_hits.and_not_with(e);
+        } else {
+            e.and_not_with(&text_hits);
+        }
+    }
+    let extra = extra.filter(|e| e.count() > 0);
+    let matched = match (&text, &concept) {
+        (Some(t), Some((c, _))) => {
+            let mut m = t.clone();
+            m.or_with(c);
+            Some(m)
+        }
+        _ => text.clone(),
+    };
+    let mut hits = text_hits.clone();
+    if let Some(e) = &extra {
+        hits.or_with(e);
+    }
+    let total = hits.count();
+    let text_total = text_hits.count();
+    let limit = req.limit.clamp(1, 100);
+    let wanted = limit.saturating_add(req.offset);
+    // Ranking (with snippets) and facet counting need only the hits: in a large index they
+    // run side by side on two cores; in a small one handing half to another thread costs more
+    // than it saves.
+    let rank = || -> Result<Vec<Hit>, SearchError> {
+        let hits = &text_hits;
+        let total = text_total;
+        let mut top: Vec<Ranked> = match &extra {
+            Some(extra) if concepts_first => top_newest(snap, extra, extra.count(), wanted),
+            _ => Vec::new(),
+        };
+        let mut text_top: Vec<Ranked> =
+            if req.offset as u64 >= total + top.len() as u64 || top.len() >= wanted {
+                Vec::new()
+            } else if req.sort == Sort::Newest || scored.is_empty() {
+                top_newest(snap, hits, total, wanted)
+            } else if !tiers.is_empty() {
+                // Partial matches: those with the most words first, by score within a tier.
+                let mut top = Vec::with_capacity(wanted);
+                for tier in &tiers {
+                    let mut tier = tier.clone();
+                    tier.and_with(hits);
+                    let n = tier.count();
+                    if n > 0 {
+                        let k = (wanted - top.len()).min(n as usize);
+                        top.extend(top_by_score(ctx, &scored, &tier, k)?);
+                    }
+                    if top.len() >= wanted {
+                        break;
+                    }
+                }
+                top
+            } else {
+                top_by_score(ctx, &scored, hits, wanted)?
+            };
+        text_top.truncate(wanted - top.len());
+        top.append(&mut text_top);
+        if let Some(extra) = &extra
+            && !concepts_first
+            && top.len() < wanted
+        {
+            let n = extra.count();
+            top.extend(top_newest(snap, extra, n, wanted - top.len()));
+        }
+        let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
+        let marks = Marks::new(
+            scored
+                .iter()
+                .filter(|t| t.field == ctx.fields.body)
+                .map(|t| t.term.clone())
+                .collect(),
+        );
+        Ok(shown_hits(ctx, &marks, &top, req.passages)?
+            .into_iter()
+            .map(|(hit, _)| hit)
+            .collect())
+    };
+    // Cached word counts describe the text matches alone, not the concepts added to them.
+    let count_groups = if extra.is_some() {
+        &[][..]
+    } else {
+        &groups[..]
+    };
+    let count = || facet_counts(snap, &by_facet, matched.as_ref(), &hits, count_groups);
+    let (ranked, facets) = if snap.len >= PARALLEL_MIN_DOCS {
+        rayon::join(rank, count)
+    } else {
+        (rank(), count())
+    };
+    let hit_list = ranked?;
+    // Said even when near spellings found something: the user should know what was searched.
+    let did_you_mean = plan::did_you_mean(ctx, words, q.text, q.typo_groups())?;
+    // Nothing as typed: a near spelling, else a catalogue compound ending with the word.
+    let corrected = match &did_you_mean {
+        Some(c) => Some(c.clone()),
+        None if total == 0 => plan::compound_ending(ctx, words, q.text, q.typo_groups())?,
+        None => None,
+    };
+    if total == 0
+        && let Some(corrected) = &corrected
+    {
+        // Nothing as typed: search the corrected query once (it has no unknown words left).
+        let mut r = respond(ctx, req, corrected, words)?;
+        if r.total > 0 {
+            r.notice = Some(Notice::Corrected {
+                query: corrected.clone(),
+            });
+            r.did_you_mean = None;
+            return Ok(r);
+        }
+    }
+    if total == 0
+        && let Some((query, read)) = plan::read_known_parts(ctx, words, q.text, q.typo_groups())?
+    {
+        // Still nothing: search the parts of unknown compounds the catalogue has, once (the
+        // new query has no unknown compounds left).
+        let mut r = respond(ctx, req, &query, words)?;
+        if r.total > 0
+            && let Some(first) = read.into_iter().next()
+        {
+            r.notice = Some(Notice::SplitPartly {
+                word: first.word,
+                parts: first.parts,
+                missing: first.missing,
+            });
+            r.did_you_mean = None;
+            return Ok(r);
+        }
+    }
+    // Products are items of their own on the first page of a text search without filters
+    // (products are not filtered by project facets).
+    let products = if req.offset == 0 && !scored.is_empty() && by_facet.is_empty() {
+        ctx.products.search(parsed, words, 5).map_err(ctx.err())?
+    } else {
+        Vec::new()
+    };
+    Ok(SearchResponse {
+        total,
+        hits: hit_list,
+        facets,
+        notice,
+        redirect: None,
+        did_you_mean,
+        products,
+        concepts: match (&extra, concept) {
+            (Some(_), Some((_, used))) => used,
+            _ => Vec::new(),
+        },
+    })
+}
