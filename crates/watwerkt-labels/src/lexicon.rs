@@ -19,6 +19,11 @@
 //! (`! economisch zelfredza*` under participatie: economic self-reliance is money, not
 //! participation).
 //!
+//! A line starting with `~` is a sign of its label in project texts but not a name of it: a
+//! project text with "loonkostensubsidie" is about people with an occupational disability, but a
+//! user who searches "loonkostensubsidie" asks about that subsidy, not about every such project,
+//! so the line is not read from queries.
+//!
 //! A label section may be marked `weak` (`[design voor-nameting weak]`): its phrases ("de
 //! effectiviteit wordt onderzocht") give the label only when the same sentence names no other
 //! design, because then that design is how the effect is studied.
@@ -68,6 +73,8 @@ pub(crate) struct Pattern {
     pub(crate) weak: bool,
     /// A `!` line: cancels its label's matches inside its own.
     pub(crate) block: bool,
+    /// A `~` line: read from project texts only, never from queries.
+    pub(crate) text_only: bool,
 }
 
 /// A parse error: line and what was expected.
@@ -229,6 +236,17 @@ impl Lexicon {
                 Some(_) => return Err(err(no, "`!` blocks a label; this section has none".into())),
                 None => (false, body),
             };
+            let (text_only, body) = match body.strip_prefix('~') {
+                Some(rest) if matches!(target, Target::Label(..)) && !block => (true, rest.trim()),
+                Some(_) => {
+                    return Err(err(
+                        no,
+                        "`~` marks a label's phrase as read from texts only; this line has none"
+                            .into(),
+                    ));
+                }
+                None => (false, body),
+            };
             let steps = lex.compile(body, analyzer).map_err(|m| err(no, m))?;
             let idx = lex.patterns.len();
             lex.by_first.entry(steps[0].term).or_default().push(idx);
@@ -238,6 +256,7 @@ impl Lexicon {
                 fields: fields.or_else(|| section_fields.clone()),
                 weak: *weak,
                 block,
+                text_only,
             });
         }
         Ok(lex)

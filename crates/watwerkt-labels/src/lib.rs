@@ -253,7 +253,8 @@ impl Labeller {
         let hits = self
             .lexicon
             .hits(&self.analyzer, query, &mut LabelCache::default());
-        let found = self.lexicon.find(&hits);
+        let mut found = self.lexicon.find(&hits);
+        found.retain(|f| !self.lexicon.patterns[f.pattern].text_only);
         let mut out: Vec<(Dimension, String)> = self
             .read_sentence(&found, None)
             .labels

@@ -271,3 +271,19 @@ fn a_query_names_concepts_in_other_words() {
         "outcome domains are no concepts"
     );
 }
+
+#[test]
+fn an_instrument_labels_texts_but_is_no_concept_of_a_query() {
+    let l = Labeller::shipped();
+    assert!(l.concepts("loonkostensubsidie").is_empty());
+    assert!(l.concepts("werken met loonwaarde").is_empty());
+    let mut p = project("");
+    p.question = "Hoe helpen we werknemers met loonkostensubsidie aan duurzaam werk?".into();
+    assert_eq!(ids(&l.derive(&p).target_groups), ["arbeidsbeperking"]);
+    let a = watwerkt_search::default_analyzer();
+    let known = |d: Dimension, id: &str| Vocabulary::get().term(d, id).is_some();
+    let e = Lexicon::parse("l.txt", "[negation]\n~niet\n", &a, &known)
+        .err()
+        .unwrap();
+    assert!(e.to_string().starts_with("l.txt:2: `~`"), "{e}");
+}
