@@ -102,7 +102,7 @@ pub(crate) struct Fields {
     pub(crate) body: Field,
     /// Compound parts, weighted like `body`.
     pub(crate) parts: Field,
-    /// Words as written, for suggestions and "did you mean" (see `suggest`).
+    /// Words as written, for suggestions and "did you mean" (see `suggest` and `plan::correct`).
     pub(crate) completion: Field,
     pub(crate) facets: HashMap<&'static str, Field>,
     pub(crate) start_key: Field,
