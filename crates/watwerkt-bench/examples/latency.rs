@@ -1,5 +1,5 @@
 //! Development aid for work on the engine's speed: build an index once, then time the query set
-//! against it as often as needed (the `watwerkt bench search` command always rebuilds and runs
+//! against it as often as needed (the `watwerkt-bench search` command always rebuilds and runs
 //! the baselines too).
 //!
 //! cargo run --release -p watwerkt-bench --example latency -- build CORPUS.jsonl DIR

@@ -1,6 +1,6 @@
 //! Runs the search benchmark by hand: `cargo run --release -p watwerkt-bench --example
-//! search_bench -- CORPUS.jsonl QUERIES.txt WORK_DIR` (the CLI's `watwerkt bench search` is the
-//! usual way; this needs no CLI). PostgreSQL is the local default server
+//! search_bench -- CORPUS.jsonl QUERIES.txt WORK_DIR` (`watwerkt-bench search` is the usual way;
+//! this takes no flags). PostgreSQL is the local default server
 //! (`watwerkt_bench::POSTGRES_DEFAULT_URL`), skipped if it cannot be reached.
 
 fn main() -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 
 mod flat;
 mod fts5;
+pub mod kit;
 mod postgres;
 mod queries;
 

@@ -5,17 +5,18 @@ use std::process::Command;
 
 #[test]
 fn bench_runs_on_a_small_corpus() {
-    let kit = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench");
+    let kit = watwerkt_bench::kit::kit_dir();
     // The kit sits beside the checkout (`../shared`), outside the repository: a clone elsewhere
     // has no generator to run.
-    if !std::path::Path::new(kit).join("gencorpus.py").exists() {
-        eprintln!("skipped: no shared bench kit at {kit}");
+    if !kit.join("gencorpus.py").exists() {
+        eprintln!("skipped: no shared bench kit at {}", kit.display());
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus.jsonl");
     let out = Command::new("python3")
-        .args([&format!("{kit}/gencorpus.py"), "--n", "300", "--seed", "1"])
+        .arg(kit.join("gencorpus.py"))
+        .args(["--n", "300", "--seed", "1"])
         .output()
         .expect("python3 runs the shared gencorpus.py");
     assert!(
@@ -28,7 +29,7 @@ fn bench_runs_on_a_small_corpus() {
     let mut printed = Vec::new();
     let report = watwerkt_bench::run_search_bench(
         &corpus,
-        format!("{kit}/queries.txt").as_ref(),
+        &kit.join("queries.txt"),
         &dir.path().join("work"),
         // Port 1: nothing listens there, so the PostgreSQL column must be skipped, not fail.
         Some("host=127.0.0.1 port=1 user=postgres dbname=test connect_timeout=2"),

@@ -196,7 +196,7 @@ pub struct Catalog {
     store: SqliteStore,
     index: SearchIndex,
     labeller: Labeller,
-    /// Off only to measure what deriving costs (`watwerkt bench import --compare-labels`).
+    /// Off only to measure what deriving costs (`watwerkt-bench import --compare-labels`).
     derive_labels: bool,
     /// Serialises writers of this process; other processes are held off by the store's lock.
     write: Mutex<()>,

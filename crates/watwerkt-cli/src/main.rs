@@ -1,7 +1,6 @@
 //! The `watwerkt` command: one binary for importing, inspecting, searching and serving a
 //! research-programme catalogue. Exit codes: 0 ok, 1 data errors, 2 usage errors.
 
-mod bench;
 mod commands;
 mod progress;
 
@@ -106,11 +105,6 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
-    /// Benchmarks: parse time of the bundled pages, bulk import throughput and memory.
-    Bench {
-        #[command(subcommand)]
-        what: bench::BenchCommand,
-    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -184,7 +178,6 @@ fn main() -> ExitCode {
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
         Command::Serve { addr } => commands::serve(&ctx, addr),
-        Command::Bench { what } => bench::run(&ctx, what),
     };
     match result {
         Ok(code) => code,

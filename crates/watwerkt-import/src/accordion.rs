@@ -6,12 +6,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 use watwerkt_domain::{
     Organisation, OutcomeKind, PartialDate, Product, ProductsHeading, Programme, ProgrammeLine,
-    Project, ProjectNumber, SourceRef, Status, Theme, month_from_dutch,
+    Project, ProjectNumber, SourceRef, Status, Theme, is_known_municipality, month_from_dutch,
+    official_spelling, suggest_municipality,
 };
 
-use crate::lists::{
-    ListRepair, is_known_municipality, official_spelling, split_names, suggest_municipality,
-};
+use crate::lists::{ListRepair, split_names};
 use crate::text::{Line, is_furniture, paragraphs, strip_bullet};
 use crate::theme::{ThemeSource, assign_theme};
 use crate::{ImportError, ImportErrorKind, QualityReport};

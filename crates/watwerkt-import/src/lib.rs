@@ -22,7 +22,6 @@ use watwerkt_domain::{Programme, Project};
 
 pub use error::{ImportError, ImportErrorKind};
 pub use jsonl::JsonlReader;
-pub use lists::{MunicipalityInfo, is_known_municipality, municipality_info};
 pub use report::{QualityIssue, QualityReport, Severity};
 pub use theme::{ThemeSource, assign_theme};
 

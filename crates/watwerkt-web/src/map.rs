@@ -103,7 +103,7 @@ pub fn render_map_svg(counts: &[(String, u64)], title: &str) -> MapView {
     let mut rows = Vec::with_capacity(counts.len());
     let mut dots: BTreeMap<String, Dot<'_>> = BTreeMap::new();
     for (name, count) in counts {
-        let info = watwerkt_import::municipality_info(name);
+        let info = watwerkt_domain::municipality_info(name);
         let merged_year = info
             .as_ref()
             .filter(|i| i.former)
