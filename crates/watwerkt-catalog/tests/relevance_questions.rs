@@ -113,7 +113,8 @@ fn questions_written_from_users_needs() {
     let (c, _) = Catalog::open_bundled(dir.path()).unwrap();
     let mut report = String::new();
     let (dev_kinds, dev) = measure(&c, DEV, true, &mut report);
-    let (held_kinds, held) = measure(&c, HELDOUT, true, &mut report);
+    // Held-out queries are reported only in aggregate: reading them one by one invites tuning.
+    let (held_kinds, held) = measure(&c, HELDOUT, true, &mut String::new());
     println!("{report}");
     let (_, dev_text) = measure(&c, DEV, false, &mut String::new());
     let (_, held_text) = measure(&c, HELDOUT, false, &mut String::new());

@@ -1,8 +1,10 @@
 //! Matching: which live documents the text of a query matches, worked out on bitsets apart from
 //! ranking. Takes the searched query and plans each item (see `plan`); gives a [`TextMatch`]: the
 //! matching documents, the weighted terms that score them (for `rank`), the per-group document
-//! sets whose facet counts may be kept (for `facets`), and, when no project has every word, the
-//! groups the partial matches are tiered by (see `rank::coverage_tiers`).
+//! sets whose facet counts may be kept (for `facets`), and, when fewer than [`FILL_UP_BELOW`]
+//! projects have every word, the groups the partial matches are tiered by (see
+//! `rank::coverage_tiers`): recall first, so a question whose words are not all in one project
+//! still lists the projects holding its telling words.
 //!
 //! A group (a word with its OR alternatives) matches the union of its items' documents; the query
 //! matches the intersection of its groups minus the excluded items. Stop words neither restrict
@@ -25,17 +27,26 @@ pub(crate) struct TextMatch {
     /// The groups every match has (empty when any group was enough), each with a key naming
     /// what it matches: supersets of the hits whose facet counts may be known.
     pub(crate) groups: Vec<(String, DocBits)>,
-    /// When no project matched every group but some matched one: the groups, to tier the
+    /// When few projects matched every group and more matched some: the groups, to tier the
     /// partial matches by how many they have (see `rank::coverage_tiers`), so the best partial
     /// matches are those that lack the fewest words.
     pub(crate) partial: Option<Partial>,
 }
 
-/// The groups of a query no project matched all of, and whether each is more than stop words.
+/// The groups of a query that too few projects match all of, whether each is more than stop
+/// words, and the projects that do have every group (none when it is a fallback).
 pub(crate) struct Partial {
     pub(crate) groups: Vec<DocBits>,
     pub(crate) telling: Vec<bool>,
+    pub(crate) complete: DocBits,
 }
+
+/// Fewer projects than this with every word of a query of several telling words: those with
+/// most of its telling words follow them (recall first). A list of one or two projects where
+/// five answer the question tells a klantmanager that little is known, the worst answer the
+/// catalogue can give; above this, the pages are full of projects with every word, and a large
+/// index keeps its speed (the union of the words' documents is not counted).
+pub(crate) const FILL_UP_BELOW: u64 = 20;
 
 /// The documents an item matches (deleted ones included).
 fn item_docs(ctx: &SearchContext, plan: &ItemPlan) -> Result<DocBits, SearchError> {
@@ -89,7 +100,8 @@ fn text_docs(
 }
 
 /// The live documents matching the text (`None` for no text) and the weighted terms that
-/// score them. When no document has all words, documents with any word, with a notice.
+/// score them. When few documents have all words, documents with any word (with a notice when
+/// none has all).
 pub(crate) fn match_text(
     ctx: &SearchContext,
     words: &QueryWords,
@@ -178,14 +190,21 @@ pub(crate) fn match_text(
     let mut docs = text_docs(snap, &groups, &excluded, true);
     let mut supersets: Vec<(String, DocBits)> = keys.into_iter().zip(groups).collect();
     let mut partial = None;
-    if supersets.len() > 1 && docs.count() == 0 {
-        let groups: Vec<DocBits> = supersets.drain(..).map(|(_, g)| g).collect();
+    let complete = docs.count();
+    if supersets.len() > 1 && complete < FILL_UP_BELOW {
+        let groups: Vec<DocBits> = supersets.iter().map(|(_, g)| g.clone()).collect();
         let any = text_docs(snap, &groups, &excluded, false);
-        if any.count() > 0 {
-            *notice = Some(Notice::Fallback);
-            partial = Some(Partial { groups, telling });
+        if any.count() > complete {
+            if complete == 0 {
+                *notice = Some(Notice::Fallback);
+            }
+            supersets.clear();
+            partial = Some(Partial {
+                groups,
+                telling,
+                complete: std::mem::replace(&mut docs, any),
+            });
         }
-        docs = any;
     }
     // One term reached by two ways (a synonym that is also typed) counts once, at its best.
     scored.sort_by(|a, b| {

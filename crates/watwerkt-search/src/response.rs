@@ -116,9 +116,13 @@ impl Notice {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResponse {
     pub total: u64,
+    /// How many of the `total` have every word of the query. The hits list those first; when
+    /// fewer than a few pages have every word, projects with some of the words (the most
+    /// telling first) and those carrying a concept the query names follow.
+    pub complete: u64,
     pub hits: Vec<Hit>,
     pub facets: BTreeMap<String, Vec<FacetCount>>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::bits::DocBits;
 use crate::context::SearchContext;
 use crate::error::SearchError;
 use crate::facets::{concept_docs, facet_counts, filter_docs, normalise_filter};
@@ -41,13 +42,9 @@ pub(crate) fn search(
     {
         return Ok(SearchResponse {
             total: 1,
-            hits: Vec::new(),
-            facets: BTreeMap::new(),
-            notice: None,
+            complete: 1,
             redirect: Some(trimmed.to_owned()),
-            did_you_mean: None,
-            products: Vec::new(),
-            concepts: Vec::new(),
+            ..Default::default()
         });
     }
     let words = QueryWords::new(ctx.analyzer);
@@ -62,10 +59,11 @@ pub(crate) fn count(
 ) -> Result<u64, SearchError> {
     let mut notice = None;
     let matched = match_text(ctx, words, &parse(query), &mut notice)?;
-    // A fallback to partial matches is not a count of the query.
-    Ok(match (notice, matched.docs) {
-        (Some(Notice::Fallback), _) | (_, None) => 0,
-        (_, Some(docs)) => docs.count(),
+    // Partial matches are not a count of the query.
+    Ok(match (matched.partial, matched.docs) {
+        (Some(p), _) => p.complete.count(),
+        (None, None) => 0,
+        (None, Some(docs)) => docs.count(),
     })
 }
 
@@ -103,34 +101,39 @@ fn respond(
         groups,
         partial,
     } = match_text(ctx, words, parsed, &mut notice)?;
+    let filtered = filter_docs(snap, &by_facet, None);
+    // Projects carrying a label the query names in other words ("ouderen" for a project
+    // on 45-plussers): found too, after the projects with every word.
+    let concept = concept_docs(snap, &req.concepts, text.as_ref());
+    // The hits in three parts, ranked one after the other: the projects with every word; those
+    // carrying a concept the words name (they answer better than projects with some of the
+    // words); the projects with some of the words, most telling words first (`coverage_tiers`).
+    let keep = |mut bits: DocBits| {
+        if let Some(f) = &filtered {
+            bits.and_with(f);
+        }
+        bits
+    };
+    let text_all = text.clone().unwrap_or_else(|| snap.alive.clone());
+    let complete = keep(match &partial {
+        Some(p) => p.complete.clone(),
+        None => text_all.clone(),
+    });
+    let mut by_concept = concept
+        .as_ref()
+        .map(|(c, _)| keep(c.clone()))
+        .unwrap_or_else(|| DocBits::empty(snap.len));
+    by_concept.and_not_with(&complete);
+    let some_words = partial.is_some().then(|| {
+        let mut some = keep(text_all);
+        some.and_not_with(&complete);
+        some.and_not_with(&by_concept);
+        some
+    });
     let tiers = match (&partial, &text) {
         (Some(p), Some(any)) => coverage_tiers(snap, &p.groups, &p.telling, any),
         _ => Vec::new(),
     };
-    let filtered = filter_docs(snap, &by_facet, None);
-    // Projects carrying a label the query names in other words ("ouderen" for a project
-    // on 45-plussers): found too, after the text matches.
-    let concept = concept_docs(snap, &req.concepts, text.as_ref());
-    // No project has all the words (partial tiers): the projects carrying the concept the
-    // words name answer better than those with some of the words, so they come first.
-    // Otherwise they follow the text matches.
-    let concepts_first = !tiers.is_empty() && req.sort == Sort::Relevance;
-    let mut text_hits = text.clone().unwrap_or_else(|| snap.alive.clone());
-    let mut extra = concept.as_ref().map(|(c, _)| c.clone());
-    if let Some(f) = &filtered {
-        text_hits.and_with(f);
-        if let Some(e) = &mut extra {
-            e.and_with(f);
-        }
-    }
-    if let Some(e) = &mut extra {
-        if concepts_first {
-            text_hits.and_not_with(e);
-        } else {
-            e.and_not_with(&text_hits);
-        }
-    }
-    let extra = extra.filter(|e| e.count() > 0);
     let matched = match (&text, &concept) {
         (Some(t), Some((c, _))) => {
             let mut m = t.clone();
@@ -139,56 +142,40 @@ fn respond(
         }
         _ => text.clone(),
     };
-    let mut hits = text_hits.clone();
-    if let Some(e) = &extra {
-        hits.or_with(e);
+    let mut hits = complete.clone();
+    hits.or_with(&by_concept);
+    if let Some(some) = &some_words {
+        hits.or_with(some);
     }
     let total = hits.count();
-    let text_total = text_hits.count();
     let limit = req.limit.clamp(1, 100);
     let wanted = limit.saturating_add(req.offset);
+    let by_score = req.sort == Sort::Relevance && !scored.is_empty();
     // Ranking (with snippets) and facet counting need only the hits: in a large index they
     // run side by side on two cores; in a small one handing half to another thread costs more
     // than it saves.
     let rank = || -> Result<Vec<Hit>, SearchError> {
-        let hits = &text_hits;
-        let total = text_total;
-        let mut top: Vec<Ranked> = match &extra {
-            Some(extra) if concepts_first => top_newest(snap, extra, extra.count(), wanted),
-            _ => Vec::new(),
+        let mut top: Vec<Ranked> = Vec::with_capacity(wanted);
+        let mut add = |tier: &DocBits| -> Result<(), SearchError> {
+            let n = tier.count();
+            if n > 0 && top.len() < wanted {
+                let k = (wanted - top.len()).min(n as usize);
+                top.extend(if by_score {
+                    top_by_score(ctx, &scored, tier, k)?
+                } else {
+                    top_newest(snap, tier, n, k)
+                });
+            }
+            Ok(())
         };
-        let mut text_top: Vec<Ranked> =
-            if req.offset as u64 >= total + top.len() as u64 || top.len() >= wanted {
-                Vec::new()
-            } else if req.sort == Sort::Newest || scored.is_empty() {
-                top_newest(snap, hits, total, wanted)
-            } else if !tiers.is_empty() {
-                // Partial matches: those with the most words first, by score within a tier.
-                let mut top = Vec::with_capacity(wanted);
-                for tier in &tiers {
-                    let mut tier = tier.clone();
-                    tier.and_with(hits);
-                    let n = tier.count();
-                    if n > 0 {
-                        let k = (wanted - top.len()).min(n as usize);
-                        top.extend(top_by_score(ctx, &scored, &tier, k)?);
-                    }
-                    if top.len() >= wanted {
-                        break;
-                    }
-                }
-                top
-            } else {
-                top_by_score(ctx, &scored, hits, wanted)?
-            };
-        text_top.truncate(wanted - top.len());
-        top.append(&mut text_top);
-        if let Some(extra) = &extra
-            && !concepts_first
-            && top.len() < wanted
-        {
-            let n = extra.count();
-            top.extend(top_newest(snap, extra, n, wanted - top.len()));
+        add(&complete)?;
+        add(&by_concept)?;
+        if let Some(some) = &some_words {
+            for tier in &tiers {
+                let mut tier = tier.clone();
+                tier.and_with(some);
+                add(&tier)?;
+            }
         }
         let top: Vec<Ranked> = top.into_iter().skip(req.offset).take(limit).collect();
         let marks = Marks::new(
@@ -204,11 +191,8 @@ fn respond(
             .collect())
     };
     // Cached word counts describe the text matches alone, not the concepts added to them.
-    let count_groups = if extra.is_some() {
-        &[][..]
-    } else {
-        &groups[..]
-    };
+    let has_concepts = by_concept.count() > 0;
+    let count_groups = if has_concepts { &[][..] } else { &groups[..] };
     let count = || facet_counts(snap, &by_facet, matched.as_ref(), &hits, count_groups);
     let (ranked, facets) = if snap.len >= PARALLEL_MIN_DOCS {
         rayon::join(rank, count)
@@ -264,14 +248,15 @@ fn respond(
     };
     Ok(SearchResponse {
         total,
+        complete: complete.count(),
         hits: hit_list,
         facets,
         notice,
         redirect: None,
         did_you_mean,
         products,
-        concepts: match (&extra, concept) {
-            (Some(_), Some((_, used))) => used,
+        concepts: match concept {
+            Some((_, used)) if has_concepts => used,
             _ => Vec::new(),
         },
     })

@@ -447,7 +447,12 @@ fn synonym_phrases_find_what_their_dutch_entry_finds() {
     // "young people" is "jongeren" with its synonyms at their usual weight.
     let english = search(&idx, "debt young people");
     let dutch = search(&idx, "schulden jongeren");
-    assert_eq!(numbers(&english), numbers(&dutch));
+    // The projects with both words, in the same order; the partial matches after them weigh
+    // the synonyms each side brings, so they may differ.
+    assert!(dutch.complete > 0);
+    assert_eq!(english.complete, dutch.complete);
+    let both = dutch.complete as usize;
+    assert_eq!(numbers(&english)[..both], numbers(&dutch)[..both]);
     assert_eq!(english.notice, None);
     // A phrase is read before its words are split as compounds ("werkvoorziening"), and a
     // word known through a synonym is no typo: "participatiewet" is searched with "bijstand".

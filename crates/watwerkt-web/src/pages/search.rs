@@ -10,8 +10,6 @@
 //! On a phone the page shows the results first and the filters after them, folded in a
 //! `<details>` (no script needed); wider screens show them beside the results (`site.css`).
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -124,16 +122,7 @@ async fn run(
     mut req: SearchRequest,
 ) -> Result<SearchResponse, AppError> {
     if st.has_no_words() {
-        return Ok(SearchResponse {
-            total: 0,
-            hits: Vec::new(),
-            facets: BTreeMap::new(),
-            notice: None,
-            redirect: None,
-            did_you_mean: None,
-            products: Vec::new(),
-            concepts: Vec::new(),
-        });
+        return Ok(SearchResponse::default());
     }
     let with_concepts = !st.no_concepts;
     blocking(app, move |c| {
