@@ -10,6 +10,11 @@
 //! A refused query string is the visitor's own input, so its page says in the page's language
 //! what was wrong and links to the same page without the refused part; the problem document's
 //! `detail` says the same in English, for developers.
+//!
+//! The API's own refusals (an unknown parameter, a forged cursor, a malformed project number,
+//! too many requests) each have a `type` of their own; the rest take theirs from the status
+//! (`bad_request`, `not_found`, `method_not_allowed`, `internal`). No input of a client is a
+//! 500: that status means a fault of ours.
 
 use askama::Template;
 use axum::extract::Request;
@@ -27,6 +32,22 @@ pub enum AppError {
     BadQuery(#[from] QueryError),
     #[error("no such page")]
     NotFound,
+    #[error("unknown query parameter {name:?}; this endpoint takes {}", known.join(", "))]
+    UnknownParameter {
+        name: String,
+        known: &'static [&'static str],
+    },
+    #[error("query parameter {name}: expected {expected}")]
+    BadParameter { name: String, expected: String },
+    #[error("cursor: {0}")]
+    BadCursor(&'static str),
+    #[error("{0:?} is not a project number (6 to 20 digits)")]
+    BadProjectNumber(String),
+    #[error("no project {0}")]
+    NoSuchProject(String),
+    /// Over the API's rate limit; a request will be taken again after this many seconds.
+    #[error("too many requests; try again in {0} s")]
+    RateLimited(u64),
     #[error(transparent)]
     Catalog(#[from] watwerkt_catalog::CatalogError),
     #[error(transparent)]
@@ -38,24 +59,58 @@ pub enum AppError {
 }
 
 /// What the error page needs to know beyond the status, carried from the handler to
-/// [`error_pages`]: for 400, what was wrong with the query string.
+/// [`error_pages`]: for 400, what was wrong with the query string; for the API's own refusals,
+/// their problem type and detail.
 #[derive(Debug, Clone)]
 struct Failure {
     query: Option<QueryError>,
+    /// (problem type code, title, detail)
+    problem: Option<(&'static str, &'static str, String)>,
+}
+
+impl AppError {
+    /// The problem type code and title of the API's own refusals.
+    fn problem(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            AppError::UnknownParameter { .. } => ("unknown_parameter", "Unknown query parameter"),
+            AppError::BadParameter { .. } => ("invalid_parameter", "Invalid query parameter"),
+            AppError::BadCursor(_) => ("invalid_cursor", "Invalid cursor"),
+            AppError::BadProjectNumber(_) => ("invalid_project_number", "Invalid project number"),
+            AppError::NoSuchProject(_) => ("not_found", "Not found"),
+            AppError::RateLimited(_) => ("rate_limited", "Too many requests"),
+            _ => return None,
+        })
+    }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let problem = self
+            .problem()
+            .map(|(code, title)| (code, title, self.to_string()));
+        let retry_after = match self {
+            AppError::RateLimited(seconds) => Some(seconds),
+            _ => None,
+        };
         let (status, query) = match self {
             AppError::BadQuery(e) => (StatusCode::BAD_REQUEST, Some(e)),
-            AppError::NotFound => (StatusCode::NOT_FOUND, None),
+            AppError::NotFound | AppError::NoSuchProject(_) => (StatusCode::NOT_FOUND, None),
+            AppError::UnknownParameter { .. }
+            | AppError::BadParameter { .. }
+            | AppError::BadCursor(_)
+            | AppError::BadProjectNumber(_) => (StatusCode::BAD_REQUEST, None),
+            AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, None),
             other => {
                 tracing::error!(error = %other, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
             }
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(Failure { query });
+        if let Some(seconds) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        res.extensions_mut().insert(Failure { query, problem });
         res
     }
 }
@@ -84,29 +139,35 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let refused = res
-        .extensions()
-        .get::<Failure>()
-        .and_then(|f| f.query.clone());
+    let failure = res.extensions().get::<Failure>().cloned();
+    let refused = failure.as_ref().and_then(|f| f.query.clone());
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
-        let (code, title) = match status {
-            StatusCode::NOT_FOUND => ("not_found", "Not found"),
-            s if s.is_client_error() => ("bad_request", "Bad request"),
-            _ => ("internal", "Internal server error"),
+        let (code, title, detail) = match failure.and_then(|f| f.problem) {
+            Some((code, title, detail)) => (code, title, Some(detail)),
+            None => {
+                let (code, title) = match status {
+                    StatusCode::NOT_FOUND => ("not_found", "Not found"),
+                    StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
+                    s if s.is_client_error() => ("bad_request", "Bad request"),
+                    _ => ("internal", "Internal server error"),
+                };
+                (code, title, refused.as_ref().map(ToString::to_string))
+            }
         };
-        let body = serde_json::json!({
-            "type": format!("https://watwerkt.nl/problems/{code}"),
-            "title": title,
-            "status": status.as_u16(),
-            "detail": refused.as_ref().map(ToString::to_string),
-        });
+        let body = crate::api::Problem {
+            kind: format!("{}{code}", crate::api::PROBLEM_BASE),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+        };
         parts.headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        return Response::from_parts(parts, body.to_string().into());
+        let body = serde_json::to_string(&body).expect("strings and a number serialise");
+        return Response::from_parts(parts, body.into());
     }
     // The other language's link repeats the query string, unless it is the trouble.
     let keep_query = !matches!(refused, Some(QueryError::TooLong(_)));

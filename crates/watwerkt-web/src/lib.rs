@@ -5,6 +5,7 @@
 //! accepting and answering while the CPU is busy. Errors leave through [`error::AppError`]
 //! (its module states the policy); caching headers through [`cache`].
 
+mod api;
 mod assets;
 mod cache;
 mod directory;
@@ -35,8 +36,21 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Settings of the web server.
-#[derive(Debug, Clone, Default)]
-pub struct WebConfig {}
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Requests per minute each client (IP address) may make to `/api/v1`, in bursts of up to as
+    /// many; 0 turns the limit off.
+    pub api_requests_per_minute: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        // Generous: a person or a harvesting script never meets it, a runaway loop does.
+        WebConfig {
+            api_requests_per_minute: 600,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -55,6 +69,7 @@ pub(crate) struct AppState {
     pub gap_maps: gap_map::GapMapCache,
     pub validators: cache::Validators,
     pub pages: page_cache::PageCache,
+    pub api: api::ApiState,
     /// Searches and store reads in flight; more wait (asynchronously) for a permit, so a burst
     /// queues instead of starting hundreds of CPU-bound threads on two cores.
     pub workers: tokio::sync::Semaphore,
@@ -90,7 +105,7 @@ fn pages() -> Router<Shared> {
 }
 
 /// The application, for the server and for tests.
-pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
+pub fn router(catalog: Arc<Catalog>, config: WebConfig) -> Router {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
     let state = Arc::new(AppState {
         catalog,
@@ -98,6 +113,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
         gap_maps: Default::default(),
         validators: cache::Validators::new(),
         pages: Default::default(),
+        api: api::ApiState::new(&config),
         workers: tokio::sync::Semaphore::new(workers),
     });
     Router::new()
@@ -108,9 +124,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
             "/en/",
             get(|| async { axum::response::Redirect::permanent("/en") }),
         )
-        .route("/api/v1/projects", get(pages::search::api_projects))
-        .route("/api/v1/suggest", get(pages::search::api_suggest))
-        .route("/api/v1/evidence-map", get(pages::what_works::api))
+        .nest("/api/v1", api::router())
         .route("/healthz", get(healthz))
         .route(assets::css_path(), get(assets::stylesheet))
         .route(assets::js_path(), get(assets::script))
@@ -119,6 +133,7 @@ pub fn router(catalog: Arc<Catalog>, _config: WebConfig) -> Router {
             state.clone(),
             cache::conditional,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), api::edge))
         .layer(middleware::from_fn(error::error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(server_timing))
@@ -142,9 +157,9 @@ pub async fn serve(
         .map_err(|source| WebError::Bind { addr, source })?;
     let local = listener.local_addr().map_err(WebError::Serve)?;
     println!("watwerkt: serving on http://{local}");
-    axum::serve(listener, router(catalog, config))
-        .await
-        .map_err(WebError::Serve)
+    // With the peer's address, which the API's rate limit keys on.
+    let app = router(catalog, config).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await.map_err(WebError::Serve)
 }
 
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {

@@ -1,7 +1,8 @@
-//! The search page (query, facets as checkboxes, chips, sort, pages, snippets) and the JSON
-//! search API. The whole state lives in the URL, so every result page can be linked and cached.
+//! The search page (query, facets as checkboxes, chips, sort, pages, snippets), and the search
+//! the JSON API shares with it ([`run`]). The whole state lives in the URL, so every result page
+//! can be linked and cached.
 //!
-//! Both also find projects by the labels a query names in other words ("55-plussers" → target
+//! Page and API also find projects by the labels a query names in other words ("55-plussers" → target
 //! group ouderen, see `Catalog::concepts`); the page says which it added and links to the same
 //! search without them (`concepten=nee`). Both find nothing for a query without searchable words
 //! (see [`SearchState::has_no_words`]), and the page says why; a query past
@@ -13,17 +14,13 @@
 use askama::Template;
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Serialize;
-use watwerkt_search::{
-    FacetCount, Hit, ProductHit, SearchRequest, SearchResponse, Sort, SuggestionKind,
-};
+use watwerkt_search::{FacetCount, Hit, ProductHit, SearchRequest, SearchResponse, Sort};
 
-use super::{Layout, blocking, directory, from_cache, keep, keep_as};
+use super::{Layout, blocking, directory, from_cache, keep};
 use crate::Shared;
 use crate::directory::PageKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::page_cache;
 use crate::query::{self, SearchState};
 
 pub const PAGE_SIZE: usize = 20;
@@ -95,14 +92,20 @@ impl From<Hit> for ShownHit {
     }
 }
 
-/// The engine's request for `st`; `passages` as [`SearchRequest::passages`] (the page shows a
-/// few, the API gives every field's snippet).
-fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchRequest {
+/// The engine's request for `st`, from `offset` on (the page counts in pages, the API with a
+/// cursor); `passages` as [`SearchRequest::passages`] (the page shows a few, the API gives every
+/// field's snippet).
+pub(crate) fn request(
+    st: &SearchState,
+    limit: usize,
+    offset: usize,
+    passages: Option<usize>,
+) -> SearchRequest {
     SearchRequest {
         query: st.q.clone(),
         filters: st.filters.clone(),
         limit,
-        offset: (st.page - 1) * limit,
+        offset,
         sort: if st.newest {
             Sort::Newest
         } else {
@@ -116,7 +119,7 @@ fn request(st: &SearchState, limit: usize, passages: Option<usize>) -> SearchReq
 /// Runs `req`, with the concepts its query names unless `st` asks for the words only. A query
 /// without searchable words finds nothing: the engine would read it as no query at all and list
 /// every project, which answers nothing that was asked.
-async fn run(
+pub(crate) async fn run(
     app: &Shared,
     st: &SearchState,
     mut req: SearchRequest,
@@ -169,7 +172,12 @@ pub async fn search_page(
         return Ok(page);
     }
     let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, &st, request(&st, PAGE_SIZE, Some(PASSAGES))).await?;
+    let res = run(
+        &app,
+        &st,
+        request(&st, PAGE_SIZE, (st.page - 1) * PAGE_SIZE, Some(PASSAGES)),
+    )
+    .await?;
     if let Some(number) = &res.redirect {
         return Ok(
             Redirect::to(&format!("{}/project/{}", l.base, query::encode(number))).into_response(),
@@ -273,84 +281,4 @@ pub async fn search_page(
     }
     .render()?;
     Ok(keep(&app, generation, &key, body))
-}
-
-/// A suggestion as the search box's script shows it: a label and the page it leads to (a path
-/// without the language prefix; the script adds its page's).
-#[derive(Serialize)]
-struct SuggestionOut {
-    label: String,
-    kind: SuggestionKind,
-    url: String,
-}
-
-/// Suggestions the script asks for as the user types.
-const SUGGESTIONS: usize = 8;
-
-pub async fn api_suggest(
-    State(app): State<Shared>,
-    RawQuery(raw): RawQuery,
-    uri: OriginalUri,
-) -> Result<Response, AppError> {
-    // Kept too: many people type the same first letters.
-    let (generation, key, hit) = from_cache(&app, &uri);
-    if let Some(answer) = hit {
-        return Ok(answer);
-    }
-    let q = SearchState::parse(raw.as_deref())?.q;
-    if q.trim().is_empty() {
-        return Ok(axum::Json(Vec::<SuggestionOut>::new()).into_response());
-    }
-    let found = blocking(&app, move |c| Ok(c.index().suggest(&q, SUGGESTIONS)?)).await?;
-    let dir = directory(&app).await?;
-    let out: Vec<SuggestionOut> = found
-        .into_iter()
-        .map(|s| {
-            let (label, url) = match s.kind {
-                SuggestionKind::Term => (
-                    format!("{} ({})", s.text, s.count),
-                    format!("/zoeken?q={}", query::encode(&s.text)),
-                ),
-                SuggestionKind::Municipality => (
-                    s.text.clone(),
-                    format!("/gemeente/{}", dir.slug(PageKind::Municipality, &s.text)),
-                ),
-                SuggestionKind::Organisation => (
-                    s.text.clone(),
-                    format!("/organisatie/{}", dir.slug(PageKind::Organisation, &s.text)),
-                ),
-                SuggestionKind::Project => (
-                    s.text.clone(),
-                    s.project_number.as_deref().map_or_else(
-                        || format!("/zoeken?q={}", query::encode(&s.text)),
-                        |n| format!("/project/{}", query::encode(n)),
-                    ),
-                ),
-            };
-            SuggestionOut {
-                label,
-                kind: s.kind,
-                url,
-            }
-        })
-        .collect();
-    let body = serde_json::to_string(&out).expect("strings and a unit enum serialise");
-    Ok(keep_as(&app, generation, &key, page_cache::JSON, body))
-}
-
-/// The search API: the engine's answer as JSON, for the same query string as the page (filters,
-/// label filters such as `f=target_group:ouderen`, concepts unless `concepten=nee`).
-pub async fn api_projects(
-    State(app): State<Shared>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let st = SearchState::parse(raw.as_deref())?;
-    let res = run(&app, &st, request(&st, st.limit.unwrap_or(PAGE_SIZE), None)).await?;
-    if st.has_no_words() {
-        // Said as the engine's notices are, so clients read one field for "why this answer".
-        let mut v = serde_json::to_value(&res).expect("the engine's answer serialises");
-        v["notice"] = serde_json::json!({ "kind": "no_words" });
-        return Ok(axum::Json(v).into_response());
-    }
-    Ok(axum::Json(res).into_response())
 }

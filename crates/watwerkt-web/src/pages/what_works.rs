@@ -1,17 +1,14 @@
-//! "Wat werkt voor wie" (`/wat-werkt`, `/en/what-works`): the evidence gap map as a table, its
-//! CSV download and its JSON (`/api/v1/evidence-map`). All three read one [`GapMap`], kept per
+//! "Wat werkt voor wie" (`/wat-werkt`, `/en/what-works`): the evidence gap map as a table and
+//! its CSV download; its JSON is the API's (`crate::api`). All three read one [`GapMap`], kept per
 //! index generation and filter set; each cell links to the search that finds its projects.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use serde::Serialize;
 use watwerkt_domain::{Dimension, Theme};
-use watwerkt_labels::Term;
 
 use super::{Layout, blocking};
 use crate::Shared;
@@ -23,7 +20,7 @@ use crate::vocab::{self, MAX_LEVEL};
 /// Shades of a non-empty cell: more projects, darker (relative to the fullest cell).
 const SHADES: u64 = 3;
 
-async fn gap_map(app: &Shared, filters: MapFilters) -> Result<Arc<GapMap>, AppError> {
+pub(crate) async fn gap_map(app: &Shared, filters: MapFilters) -> Result<Arc<GapMap>, AppError> {
     if let Some(m) = app.gap_maps.cached(app.catalog.index(), &filters) {
         return Ok(m);
     }
@@ -247,76 +244,6 @@ pub async fn csv(
         csv_body(&map),
     )
         .into_response())
-}
-
-#[derive(Serialize)]
-struct TermOut {
-    id: &'static str,
-    nl: &'static str,
-    en: &'static str,
-}
-
-impl From<&'static Term> for TermOut {
-    fn from(t: &'static Term) -> Self {
-        TermOut {
-            id: &t.id,
-            nl: &t.nl,
-            en: &t.en,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct CellOut {
-    target_group: &'static str,
-    outcome_domain: &'static str,
-    count: u64,
-    by_level: BTreeMap<String, u64>,
-    by_status: BTreeMap<&'static str, u64>,
-    /// The Dutch search page that lists the cell's projects (prefix `/en` for English).
-    search_url: String,
-}
-
-#[derive(Serialize)]
-struct MapOut {
-    rows: Vec<TermOut>,
-    columns: Vec<TermOut>,
-    cells: Vec<CellOut>,
-}
-
-fn json_out(map: &GapMap) -> MapOut {
-    let mut cells = Vec::with_capacity(map.rows.len() * map.columns.len());
-    for (r, row) in map.rows.iter().enumerate() {
-        for (c, column) in map.columns.iter().enumerate() {
-            let cell = map.cell(r, c);
-            cells.push(CellOut {
-                target_group: &row.id,
-                outcome_domain: &column.id,
-                count: cell.count,
-                by_level: (0..=MAX_LEVEL)
-                    .map(|n| (n.to_string(), cell.by_level[usize::from(n)]))
-                    .collect(),
-                by_status: STATUSES
-                    .iter()
-                    .map(|s| s.name())
-                    .zip(cell.by_status)
-                    .collect(),
-                search_url: map.search(r, c).url(),
-            });
-        }
-    }
-    MapOut {
-        rows: map.rows.iter().map(TermOut::from).collect(),
-        columns: map.columns.iter().map(TermOut::from).collect(),
-        cells,
-    }
-}
-
-/// The map as JSON: rows, columns and every row × column cell (count 0 for gaps).
-pub async fn api(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let filters = MapFilters::parse(raw.as_deref())?;
-    let map = gap_map(&app, filters).await?;
-    Ok(axum::Json(json_out(&map)).into_response())
 }
 
 #[cfg(test)]
