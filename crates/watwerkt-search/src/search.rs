@@ -202,18 +202,24 @@ fn respond(
     let hit_list = ranked?;
     // Said even when near spellings found something: the user should know what was searched.
     let did_you_mean = plan::did_you_mean(ctx, words, q.text, q.typo_groups())?;
-    // Nothing as typed: a near spelling, else a catalogue compound ending with the word.
+    // No project has every word as typed (partial matches may be listed): a reading that some
+    // project has every word of answers better ("psygische problemen" is not a search for
+    // "problemen"). A reading is taken when it finds projects with all its words, or anything
+    // where the query as typed found nothing.
+    let complete_n = complete.count();
+    let better = |r: &SearchResponse| r.complete > 0 || (total == 0 && r.total > 0);
+    // A near spelling, else a catalogue compound ending with the word.
     let corrected = match &did_you_mean {
         Some(c) => Some(c.clone()),
-        None if total == 0 => plan::compound_ending(ctx, words, q.text, q.typo_groups())?,
+        None if complete_n == 0 => plan::compound_ending(ctx, words, q.text, q.typo_groups())?,
         None => None,
     };
-    if total == 0
+    if complete_n == 0
         && let Some(corrected) = &corrected
     {
-        // Nothing as typed: search the corrected query once (it has no unknown words left).
+        // Search the corrected query once (it has no unknown words left).
         let mut r = respond(ctx, req, corrected, words)?;
-        if r.total > 0 {
+        if better(&r) {
             r.notice = Some(Notice::Corrected {
                 query: corrected.clone(),
             });
@@ -221,13 +227,13 @@ fn respond(
             return Ok(r);
         }
     }
-    if total == 0
+    if complete_n == 0
         && let Some((query, read)) = plan::read_known_parts(ctx, words, q.text, q.typo_groups())?
     {
-        // Still nothing: search the parts of unknown compounds the catalogue has, once (the
-        // new query has no unknown compounds left).
+        // Still none with every word: search the parts of unknown compounds the catalogue has,
+        // once (the new query has no unknown compounds left).
         let mut r = respond(ctx, req, &query, words)?;
-        if r.total > 0
+        if better(&r)
             && let Some(first) = read.into_iter().next()
         {
             r.notice = Some(Notice::SplitPartly {
@@ -248,7 +254,7 @@ fn respond(
     };
     Ok(SearchResponse {
         total,
-        complete: complete.count(),
+        complete: complete_n,
         hits: hit_list,
         facets,
         notice,

@@ -231,6 +231,16 @@ fn did_you_mean_corrects_words_the_catalogue_lacks() {
     assert_eq!(r.did_you_mean.as_deref(), Some("armoedebestrijding"));
     let r = search(&idx, "jongeren budgetcurus");
     assert_eq!(r.did_you_mean.as_deref(), Some("jongeren budgetcursus"));
+    // No project has every word as typed, but one has every word of the correction: it is
+    // searched, and said.
+    let r = search(&idx, "psygische problemen");
+    assert_eq!(
+        r.notice,
+        Some(Notice::Corrected {
+            query: "psychische problemen".into()
+        })
+    );
+    assert!(r.complete > 0);
     // A query that finds nothing as typed answers with the corrected query, and says so.
     let r = search(&idx, "schuldhulpverleninf");
     assert!(r.total > 0);
@@ -698,4 +708,60 @@ fn passages_are_the_first_matching_fields_in_reading_order() {
             }
         }
     }
+}
+
+/// Recall first: when few projects have every word, those with some of the telling words follow
+/// them, and the projects with every word come first.
+#[test]
+fn few_complete_matches_are_followed_by_partial_ones() {
+    let (_d, idx) = index();
+    let all_of = |q: &str| {
+        let r = idx
+            .search(&SearchRequest {
+                query: q.into(),
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        numbers(&r)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let debts = all_of("schulden");
+    let youth = all_of("jongeren");
+    let both: Vec<&String> = debts.iter().filter(|n| youth.contains(n)).collect();
+    let r = idx
+        .search(&SearchRequest {
+            query: "schulden jongeren".into(),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!both.is_empty() && (both.len() as u64) < 20);
+    assert_eq!(r.complete, both.len() as u64);
+    assert!(r.total > r.complete, "partial matches follow");
+    assert_eq!(
+        r.notice, None,
+        "some projects have every word: no fallback notice"
+    );
+    let first: Vec<&str> = numbers(&r)[..both.len()].to_vec();
+    for n in &both {
+        assert!(
+            first.contains(&n.as_str()),
+            "{n} has both words and comes first"
+        );
+    }
+    // Every hit has at least one of the words (or a synonym of one).
+    let either: Vec<String> = all_of("schulden OR jongeren");
+    assert!(numbers(&r).iter().all(|n| either.iter().any(|e| e == n)));
+    // A typed word that is a Dutch word is not searched as a near spelling of another:
+    // "oudere" (not in the catalogue as typed) is no typo of "onder".
+    let older = search(&idx, "oudere");
+    assert!(
+        older
+            .hits
+            .iter()
+            .all(|h| h.snippets.values().all(|s| !s.contains("<mark>onder")))
+    );
 }

@@ -164,8 +164,14 @@ impl tantivy_fst::Automaton for Dfa {
 }
 
 /// How one word (a stem) matches and scores: itself in the body, as a compound part, its
-/// synonyms, and near spellings when the word itself is rare.
-fn plan_word(ctx: &SearchContext, stem: &str, plan: &mut ItemPlan) -> Result<(), SearchError> {
+/// synonyms, and near spellings when the word itself is rare and `near` allows (the typed word
+/// is not a Dutch word: "oudere" is searched as itself, not as "onder").
+fn plan_word(
+    ctx: &SearchContext,
+    stem: &str,
+    near: bool,
+    plan: &mut ItemPlan,
+) -> Result<(), SearchError> {
     let (f, snap) = (ctx.fields, &*ctx.snap);
     let mut add = |stem: &str, weight: f32, score_parts: bool| {
         plan.terms.push((f.body, stem.to_owned()));
@@ -188,7 +194,7 @@ fn plan_word(ctx: &SearchContext, stem: &str, plan: &mut ItemPlan) -> Result<(),
         5.. => 1,
         _ => 0,
     };
-    if distance == 0 {
+    if distance == 0 || !near {
         return Ok(());
     }
     let df = snap.doc_freq(f.body, stem).map_err(ctx.err())?;
@@ -266,7 +272,7 @@ pub(crate) fn plan_item(
             match stems.len() {
                 0 => return Ok(None),
                 1 => {
-                    plan_word(ctx, &stems[0], &mut plan)?;
+                    plan_word(ctx, &stems[0], true, &mut plan)?;
                 }
                 _ => phrase(&mut plan, stems),
             }
@@ -284,11 +290,12 @@ pub(crate) fn plan_item(
             match (words.as_slice(), joined) {
                 ([], _) => return Ok(None),
                 ([one], _) => {
-                    plan_word(ctx, one, &mut plan)?;
+                    let near = !is_dictionary_word(ctx, analysed.folded());
+                    plan_word(ctx, one, near, &mut plan)?;
                 }
                 // "re-integratie": the joined form, or the pieces as a phrase.
                 (_, Some(j)) => {
-                    plan_word(ctx, &j.term, &mut plan)?;
+                    plan_word(ctx, &j.term, true, &mut plan)?;
                     phrase(&mut plan, words);
                 }
                 (_, None) => return Ok(None),
@@ -296,4 +303,13 @@ pub(crate) fn plan_item(
         }
     }
     Ok(Some(plan))
+}
+
+/// Whether a typed word is a Dutch word (the shipped word list, the catalogue's words, their
+/// plurals, or an adjective's -e form: "oudere"), and so not a misspelling of another.
+fn is_dictionary_word(ctx: &SearchContext, folded: &str) -> bool {
+    ctx.analyzer.is_word_form(folded)
+        || folded
+            .strip_suffix('e')
+            .is_some_and(|w| ctx.analyzer.is_word_form(w))
 }
