@@ -31,6 +31,10 @@ pub(crate) struct TextMatch {
     /// partial matches by how many they have (see `rank::coverage_tiers`), so the best partial
     /// matches are those that lack the fewest words.
     pub(crate) partial: Option<Partial>,
+    /// Each word of the query that counts (as searched: a group's alternatives joined by
+    /// " OR ") with its documents, so a hit can say which it has and the page which no project
+    /// has.
+    pub(crate) words: Vec<(String, DocBits)>,
 }
 
 /// The groups of a query that too few projects match all of, whether each is more than stop
@@ -111,6 +115,7 @@ pub(crate) fn match_text(
     let snap = &*ctx.snap;
     let mut groups = Vec::new();
     let mut keys = Vec::new();
+    let mut labels = Vec::new();
     let mut scored: Vec<Scored> = Vec::new();
     let mut items = 0;
     // Per group: whether it is more than stop words.
@@ -149,6 +154,15 @@ pub(crate) fn match_text(
             key.dedup();
             keys.push(key.join("\u{2}"));
             groups.push(bits);
+            labels.push(
+                group
+                    .iter()
+                    .map(|item| match item {
+                        Item::Word(w) | Item::Phrase(w) => w.as_str(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR "),
+            );
             let stop = group
                 .iter()
                 .all(|item| matches!(item, Item::Word(w) if is_stopword(w)));
@@ -164,6 +178,7 @@ pub(crate) fn match_text(
             scored: Vec::new(),
             groups: Vec::new(),
             partial: None,
+            words: Vec::new(),
         });
     }
     // Stop words do not restrict a search that has other words ("projecten over schulden"
@@ -171,14 +186,17 @@ pub(crate) fn match_text(
     // (English "to", once in "peer-to-peer") would weigh like a telling word.
     if telling.iter().any(|t| *t) && telling.iter().any(|t| !*t) {
         scored.retain(|s| !stop_items.contains(&s.item));
-        let kept: Vec<(String, DocBits)> = keys
+        let kept: Vec<((String, DocBits), String)> = keys
             .into_iter()
             .zip(groups)
+            .zip(labels)
             .zip(&telling)
             .filter(|(_, t)| **t)
             .map(|(group, _)| group)
             .collect();
+        let (kept, kept_labels): (Vec<(String, DocBits)>, Vec<String>) = kept.into_iter().unzip();
         (keys, groups) = kept.into_iter().unzip();
+        labels = kept_labels;
         telling.retain(|t| *t);
     }
     let mut excluded = Vec::new();
@@ -187,6 +205,7 @@ pub(crate) fn match_text(
             excluded.push(item_docs(ctx, &plan)?);
         }
     }
+    let words = labels.into_iter().zip(groups.iter().cloned()).collect();
     let mut docs = text_docs(snap, &groups, &excluded, true);
     let mut supersets: Vec<(String, DocBits)> = keys.into_iter().zip(groups).collect();
     let mut partial = None;
@@ -218,5 +237,6 @@ pub(crate) fn match_text(
         scored,
         groups: supersets,
         partial,
+        words,
     })
 }

@@ -16,6 +16,12 @@ pub struct Hit {
     pub score: f32,
     /// Field → HTML with the matched words in `<mark>`; everything else escaped.
     pub snippets: BTreeMap<String, String>,
+    /// The query's words (as searched) this project has, so a user sees why it was found;
+    /// empty for a search without words.
+    pub matched: Vec<String>,
+    /// Found through a concept the query names (see [`SearchResponse::concepts`]), not by
+    /// every word.
+    pub by_concept: bool,
 }
 
 impl Hit {
@@ -123,6 +129,8 @@ pub struct SearchResponse {
     /// fewer than a few pages have every word, projects with some of the words (the most
     /// telling first) and those carrying a concept the query names follow.
     pub complete: u64,
+    /// The query's words (as searched) that no project has, so a user can rephrase them.
+    pub unmatched: Vec<String>,
     pub hits: Vec<Hit>,
     pub facets: BTreeMap<String, Vec<FacetCount>>,
     #[serde(skip_serializing_if = "Option::is_none")]

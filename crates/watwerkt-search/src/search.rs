@@ -100,6 +100,7 @@ fn respond(
         scored,
         groups,
         partial,
+        words: query_words,
     } = match_text(ctx, words, parsed, &mut notice)?;
     let filtered = filter_docs(snap, &by_facet, None);
     // Projects carrying a label the query names in other words ("ouderen" for a project
@@ -187,7 +188,16 @@ fn respond(
         );
         Ok(shown_hits(ctx, &marks, &top, req.passages)?
             .into_iter()
-            .map(|(hit, _)| hit)
+            .zip(&top)
+            .map(|((mut hit, _), r)| {
+                hit.matched = query_words
+                    .iter()
+                    .filter(|(_, docs)| docs.contains(r.doc))
+                    .map(|(w, _)| w.clone())
+                    .collect();
+                hit.by_concept = by_concept.contains(r.doc);
+                hit
+            })
             .collect())
     };
     // Cached word counts describe the text matches alone, not the concepts added to them.
@@ -255,6 +265,11 @@ fn respond(
     Ok(SearchResponse {
         total,
         complete: complete_n,
+        unmatched: query_words
+            .iter()
+            .filter(|(_, docs)| docs.and_count(&snap.alive) == 0)
+            .map(|(w, _)| w.clone())
+            .collect(),
         hits: hit_list,
         facets,
         notice,

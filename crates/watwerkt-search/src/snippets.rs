@@ -116,6 +116,8 @@ pub(crate) fn shown_hits(
             title,
             score: r.score,
             snippets,
+            matched: Vec::new(),
+            by_concept: false,
         };
         hits.push((hit, doc));
     }

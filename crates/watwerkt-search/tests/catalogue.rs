@@ -752,6 +752,23 @@ fn few_complete_matches_are_followed_by_partial_ones() {
             "{n} has both words and comes first"
         );
     }
+    // Each hit says which words it has: both for the first, one for the rest.
+    for (i, h) in r.hits.iter().enumerate() {
+        let want = if i < both.len() { 2 } else { 1 };
+        assert_eq!(
+            h.matched.len(),
+            want,
+            "{} {:?}",
+            h.project_number,
+            h.matched
+        );
+        assert!(!h.by_concept);
+    }
+    assert!(r.unmatched.is_empty());
+    // A word no project has is named, so the user can rephrase it.
+    let r = search(&idx, "schulden zeppelinvaart");
+    assert_eq!(r.unmatched, ["zeppelinvaart"]);
+    assert!(r.hits.iter().all(|h| h.matched == ["schulden"]));
     // Every hit has at least one of the words (or a synonym of one).
     let either: Vec<String> = all_of("schulden OR jongeren");
     assert!(numbers(&r).iter().all(|n| either.iter().any(|e| e == n)));
