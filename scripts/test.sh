@@ -17,3 +17,6 @@ cargo test --workspace --locked
 
 step "browser tests (scripts/e2e.sh)"
 scripts/e2e.sh
+
+step "API contract test (scripts/api-contract.sh)"
+scripts/api-contract.sh

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use watwerkt_domain::Theme;
 
 use super::params;
-use super::views::{FundingRoundView, NamedView, Problem, ThemeView, TimelineView};
+use super::views::{FundingRoundView, NamedView, ThemeView, TimelineView};
 use crate::Shared;
 use crate::directory::{Directory, PageKind};
 use crate::error::AppError;
@@ -48,8 +48,6 @@ fn named(dir: &Directory, kind: PageKind, page: &str) -> Vec<NamedView> {
     tag = "catalogue",
     responses(
         (status = 200, description = "Every organisation some project names", body = Vec<NamedView>),
-        (status = 400, description = "A query parameter given", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn organisations(
@@ -69,8 +67,6 @@ pub async fn organisations(
     tag = "catalogue",
     responses(
         (status = 200, description = "Every municipality some project names", body = Vec<NamedView>),
-        (status = 400, description = "A query parameter given", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn municipalities(
@@ -88,8 +84,6 @@ pub async fn municipalities(
     tag = "catalogue",
     responses(
         (status = 200, description = "Every programme line, in the programme's order", body = Vec<ThemeView>),
-        (status = 400, description = "A query parameter given", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn themes(
@@ -122,8 +116,6 @@ pub async fn themes(
     tag = "catalogue",
     responses(
         (status = 200, description = "The funding rounds, in the programme's order", body = Vec<FundingRoundView>),
-        (status = 400, description = "A query parameter given", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn funding_rounds(
@@ -148,8 +140,6 @@ pub async fn funding_rounds(
     tag = "catalogue",
     responses(
         (status = 200, description = "Dated events of the programme, as its progress page lists them", body = Vec<TimelineView>),
-        (status = 400, description = "A query parameter given", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn timeline(

@@ -8,8 +8,11 @@ use std::sync::LazyLock;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use utoipa::OpenApi;
+use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
+use utoipa::openapi::{Content, Header, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
+use super::views::Problem;
 use super::{directory, evidence_map, projects};
 
 #[derive(OpenApi)]
@@ -35,9 +38,50 @@ use super::{directory, evidence_map, projects};
         (name = "projects", description = "Search and read projects."),
         (name = "catalogue", description = "The catalogue's lists and the programme."),
         (name = "what works", description = "What works for whom."),
-    )
+    ),
+    components(schemas(Problem)),
+    modifiers(&EveryOperation)
 )]
 struct ApiDoc;
+
+/// The answers every operation can give, said once: 400 (every endpoint refuses unknown
+/// parameters) and 429 (the rate limit covers all of `/api/v1`).
+struct EveryOperation;
+
+impl Modify for EveryOperation {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let problem = |description: &str| {
+            ResponseBuilder::new().description(description).content(
+                "application/problem+json",
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+        };
+        let bad = problem(
+            "A query parameter is unknown (`unknown_parameter`) or has a bad value \
+             (`invalid_parameter`, `bad_request`, `invalid_cursor`), or the project number is \
+             malformed (`invalid_project_number`)",
+        )
+        .build();
+        let seconds = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .build();
+        let limited =
+            problem("Over the rate limit (`rate_limited`): retry after Retry-After seconds")
+                .header("Retry-After", Header::new(seconds))
+                .build();
+        let operations = doc
+            .paths
+            .paths
+            .values_mut()
+            .filter_map(|item| item.get.as_mut());
+        for op in operations {
+            let answers = &mut op.responses.responses;
+            answers.insert("400".into(), RefOr::T(bad.clone()));
+            answers.insert("429".into(), RefOr::T(limited.clone()));
+        }
+    }
+}
 
 static DOCUMENT: LazyLock<Value> =
     LazyLock::new(|| serde_json::to_value(ApiDoc::openapi()).expect("the document serialises"));
@@ -236,7 +280,10 @@ mod tests {
             "/api/v1/timeline",
             "/api/v1/evidence-map",
         ] {
-            assert!(paths[p]["get"].is_object(), "{p}");
+            let answers = &paths[p]["get"]["responses"];
+            assert!(answers["200"].is_object(), "{p}");
+            assert!(answers["400"].is_object(), "{p}");
+            assert!(answers["429"]["headers"]["Retry-After"].is_object(), "{p}");
             assert!(
                 HTML.contains(&format!("<code>GET {}</code>", escape(p))),
                 "{p}"

@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 
 use super::params::{self, DesignParam, StatusParam, ThemeParam};
-use super::views::{CellView, EvidenceMapView, Problem, TermView};
+use super::views::{CellView, EvidenceMapView, TermView};
 use crate::Shared;
 use crate::error::AppError;
 use crate::gap_map::{GapMap, MapFilters, STATUSES};
@@ -64,8 +64,6 @@ fn view(map: &GapMap) -> EvidenceMapView {
     ),
     responses(
         (status = 200, description = "The map", body = EvidenceMapView),
-        (status = 400, description = "An unknown parameter or value", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn evidence_map(

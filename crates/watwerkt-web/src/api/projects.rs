@@ -44,8 +44,6 @@ use crate::query::{self, SearchState};
     ),
     responses(
         (status = 200, description = "A page of results", body = SearchPage),
-        (status = 400, description = "A parameter is unknown or invalid, or the cursor is not good for this search", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn search(
@@ -101,9 +99,7 @@ fn project_number(raw: &str) -> Result<ProjectNumber, AppError> {
     params(("project_number" = inline(params::NumberParam), Path, description = "The project number (6 to 20 digits).")),
     responses(
         (status = 200, description = "The project", body = ProjectView),
-        (status = 400, description = "Not a project number, or a query parameter given", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No project with this number", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn project(
@@ -131,9 +127,7 @@ pub async fn project(
     ),
     responses(
         (status = 200, description = "The most similar projects, most similar first", body = Vec<SimilarView>),
-        (status = 400, description = "Not a project number, or an unknown or invalid parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No project with this number", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn similar(
@@ -180,8 +174,6 @@ const SUGGESTIONS: usize = 8;
     params(("q" = Option<String>, Query, description = "What was typed so far.")),
     responses(
         (status = 200, description = "At most 8 suggestions", body = Vec<SuggestionView>),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Over the rate limit; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn suggest(

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The API's contract test: schemathesis (from PyPI, pinned, in a venv under target/) generates
+# requests from /api/v1/openapi.json, valid and invalid, and checks every answer against the
+# document (status codes, content types, schemas) and that no input is a server error. Starts the
+# real `watwerkt serve` on a free port with a fresh data directory, as scripts/e2e.sh does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+venv=target/schemathesis-venv
+
+step() { printf '\n== %s\n' "$*"; }
+
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qx "schemathesis, version $SCHEMATHESIS_VERSION"; then
+  step "pip install schemathesis==$SCHEMATHESIS_VERSION (into $venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+# A no-op after scripts/test.sh, which runs the same command (see scripts/e2e.sh for why not
+# `cargo build -p watwerkt-cli`).
+step "cargo test --workspace --no-run (builds target/debug/watwerkt)"
+cargo test --workspace --locked --no-run
+
+work=$(mktemp -d)
+log="$work/serve.log"
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+step "watwerkt serve"
+target/debug/watwerkt --data-dir "$work/data" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
+server=$!
+url=
+# The first start loads the bundled catalogue and builds the index: allow it a minute.
+for _ in $(seq 1 600); do
+  url=$(sed -n 's/^watwerkt: serving on \(http:[^ ]*\)$/\1/p' "$log")
+  [ -n "$url" ] && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    cat "$log" >&2
+    echo "api-contract: watwerkt serve exited before listening" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  cat "$log" >&2
+  echo "api-contract: watwerkt serve did not listen within 60 s" >&2
+  exit 1
+fi
+echo "serving on $url"
+
+# The one exception to "valid by the schema is accepted": `cursor` is opaque and issued by the
+# server, so a string the schema allows is still one this server never issued, rightly refused
+# with 400. Nothing else is relaxed.
+cat >"$work/schemathesis.toml" <<'EOF'
+[[operations]]
+include-path = "/api/v1/projects"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+EOF
+
+step "schemathesis run --checks all"
+status=0
+schemathesis="$PWD/$venv/bin/schemathesis"
+# `--rate-limit` keeps the run at the server's steady rate (600 a minute), so no answer is a 429.
+# Run in the scratch directory: schemathesis leaves its cache (.schemathesis/) where it runs.
+(cd "$work" && "$schemathesis" --config-file schemathesis.toml --no-color \
+  run "$url/api/v1/openapi.json" --checks all --max-examples 25 --seed 17 --workers 2 \
+  --rate-limit 600/m --request-timeout 10) || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log" >&2
+  tail -n 50 "$log" >&2
+fi
+exit "$status"
