@@ -38,6 +38,11 @@ const MIN_PART: usize = 4;
 /// Only words this long are tried as compounds.
 const MIN_COMPOUND: usize = 2 * MIN_PART;
 
+/// Words the Dutch stemmer would merge with a word of another meaning: "ouderen" and "oudere"
+/// (the elderly, older) would both be "ouder", as "ouders" (parents) is, so a search for older
+/// jobseekers found projects about parents.
+const STEM_EXCEPTIONS: &[(&str, &str)] = &[("ouderen", "ouderen"), ("oudere", "ouderen")];
+
 /// Analyses Dutch text into tokens. Cheap to share between threads.
 #[derive(Clone)]
 pub struct Analyzer {
@@ -72,6 +77,9 @@ impl Analyzer {
 
     /// The stem of one folded word.
     pub fn stem(&self, folded: &str) -> String {
+        if let Some((_, stem)) = STEM_EXCEPTIONS.iter().find(|(w, _)| *w == folded) {
+            return (*stem).to_owned();
+        }
         self.stemmer.stem(folded).into_owned()
     }
 

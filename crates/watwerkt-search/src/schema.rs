@@ -66,7 +66,9 @@ const FIELD_GAP: usize = 100;
 /// The analysed terms of a document reach tantivy as text: terms separated by spaces, read by
 /// [`TermsTokenizer`]. (tantivy's own pre-tokenized values go through JSON on the way, which
 /// cost a fifth of the build.)
-const TERMS_TOKENIZER: &str = "watwerkt_terms";
+/// Named with the analysis's version: an index written by another analysis (stems, exceptions)
+/// has another schema, and `SearchIndex::open` rebuilds it.
+const TERMS_TOKENIZER: &str = "watwerkt_terms_2";
 const COMPLETION_TOKENIZER: &str = "watwerkt_completion";
 /// Before a term: it takes the position of the term before it (a joined hyphenation).
 pub(crate) const SAME_POSITION: char = '\u{1}';
