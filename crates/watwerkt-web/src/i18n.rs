@@ -554,6 +554,15 @@ pub struct Texts {
     pub products_no_link: &'static str,
     pub products_request_from: &'static str,
     pub lead_organisation: &'static str,
+    /// The visible link to a page's Atom feed, and the feeds' own words.
+    pub follow_feed: &'static str,
+    pub feed_all: &'static str,
+    pub feed_subtitle: &'static str,
+    pub feed_status_changed: &'static str,
+    pub feed_result_added: &'static str,
+    pub feed_result_updated: &'static str,
+    pub feed_new_product: &'static str,
+    pub feed_details_updated: &'static str,
 }
 
 pub static NL: Texts = Texts {
@@ -721,6 +730,14 @@ pub static NL: Texts = Texts {
     products_no_link: "De catalogus noemt geen vindplaats of link.",
     products_request_from: "Producten van dit project zijn op te vragen bij",
     lead_organisation: "de penvoerder van het project",
+    follow_feed: "Volg via Atom-feed",
+    feed_all: "Alle projecten",
+    feed_subtitle: "Nieuwe en gewijzigde projecten uit de catalogus van Vakkundig aan het werk",
+    feed_status_changed: "Status gewijzigd",
+    feed_result_added: "Resultaat toegevoegd",
+    feed_result_updated: "Resultaat bijgewerkt",
+    feed_new_product: "Nieuw product",
+    feed_details_updated: "Projectgegevens bijgewerkt",
 };
 
 pub static EN: Texts = Texts {
@@ -888,6 +905,14 @@ pub static EN: Texts = Texts {
     products_no_link: "The catalogue gives no source or link.",
     products_request_from: "The project's products can be requested from",
     lead_organisation: "the project's lead organisation",
+    follow_feed: "Follow via Atom feed",
+    feed_all: "All projects",
+    feed_subtitle: "New and changed projects in the Vakkundig aan het werk catalogue",
+    feed_status_changed: "Status changed",
+    feed_result_added: "Result added",
+    feed_result_updated: "Result updated",
+    feed_new_product: "New product",
+    feed_details_updated: "Project details updated",
 };
 
 #[cfg(test)]

@@ -10,12 +10,15 @@ mod assets;
 mod cache;
 mod directory;
 mod error;
+mod feeds;
 mod gap_map;
 mod i18n;
 pub mod map;
+mod oai;
 mod page_cache;
 mod pages;
 mod query;
+mod sitemap;
 mod vocab;
 
 use std::net::SocketAddr;
@@ -102,6 +105,12 @@ fn pages() -> Router<Shared> {
             "/vraagbaak",
             get(pages::vraagbaak::form).post(pages::vraagbaak::answer),
         )
+        .route("/feeds/projecten.atom", get(feeds::all))
+        .route("/feeds/zoeken.atom", get(feeds::search))
+        .route("/feeds/thema/{file}", get(feeds::theme))
+        .route("/feeds/gemeente/{file}", get(feeds::municipality))
+        .route("/feeds/organisatie/{file}", get(feeds::organisation))
+        .route("/feeds/doelgroep/{file}", get(feeds::target_group))
 }
 
 /// The application, for the server and for tests.
@@ -125,6 +134,9 @@ pub fn router(catalog: Arc<Catalog>, config: WebConfig) -> Router {
             get(|| async { axum::response::Redirect::permanent("/en") }),
         )
         .nest("/api/v1", api::router())
+        .route("/oai", get(oai::get).post(oai::post))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/robots.txt", get(sitemap::robots))
         .route("/healthz", get(healthz))
         .route(assets::css_path(), get(assets::stylesheet))
         .route(assets::js_path(), get(assets::script))
