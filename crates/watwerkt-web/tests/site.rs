@@ -808,3 +808,36 @@ async fn suggestions_are_json_and_the_script_is_optional() {
     );
     assert!(script.body.contains("/api/v1/suggest"));
 }
+
+/// Recall first, said on the page: how many projects have every word, which words a partial
+/// match has, and which words no project has.
+#[tokio::test]
+async fn a_search_says_why_each_project_was_found() {
+    let app = TestApp::spawn().await;
+    let r = app.search("q=schulden+jongeren").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("met alle zoekwoorden; daarna projecten met een deel ervan"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Bevat: schulden") || r.body.contains("Bevat: jongeren"));
+    let r = app.search("q=schulden+zeppelinvaart").await;
+    assert!(
+        r.body.contains("Geen project bevat “zeppelinvaart”."),
+        "{}",
+        r.body
+    );
+    let en = app.get("/en/zoeken?q=schulden+jongeren").await;
+    assert!(
+        en.body
+            .contains("with every search word; then projects with some of them")
+    );
+    // The API says the same as data.
+    let api: serde_json::Value =
+        serde_json::from_str(&app.api_projects("q=schulden+zeppelinvaart").await.body).unwrap();
+    assert_eq!(api["unmatched"], serde_json::json!(["zeppelinvaart"]));
+    assert_eq!(api["complete"], 0);
+    assert_eq!(api["hits"][0]["matched"], serde_json::json!(["schulden"]));
+}

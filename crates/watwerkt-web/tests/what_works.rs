@@ -135,7 +135,10 @@ async fn concept_search_says_what_it_added_and_can_be_undone() {
     assert!(!words.body.contains("Ook gezocht op"));
     // Recall first lists projects with some of the words too, so the concept may add none
     // beyond them; it never finds fewer.
-    assert!(found(&words.body) <= with, "the concept took no projects away");
+    assert!(
+        found(&words.body) <= with,
+        "the concept took no projects away"
+    );
     // The choice survives the next search and the language switch.
     assert!(
         words

@@ -68,6 +68,8 @@ pub async fn search(
     };
     Ok(Json(SearchPage {
         total: res.total,
+        complete: res.complete,
+        unmatched: res.unmatched,
         hits: res.hits.into_iter().map(Into::into).collect(),
         facets: res
             .facets

@@ -32,6 +32,12 @@ pub struct Problem {
 pub struct SearchPage {
     /// Projects found in all.
     pub total: u64,
+    /// How many of them have every word of the query; they come first. When fewer than 20
+    /// do, the projects a concept of the query finds and those with some of its words follow.
+    pub complete: u64,
+    /// The query's words (as searched) that no project has.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
     pub hits: Vec<HitView>,
     /// Every facet's values with their counts among all projects found (a facet with a filter of
     /// its own is counted without that filter).
@@ -66,6 +72,10 @@ pub struct HitView {
     pub score: f32,
     /// Field → HTML with the matched words in `<mark>`; everything else escaped.
     pub snippets: BTreeMap<String, String>,
+    /// The query's words (as searched, alternatives joined by " OR ") this project has.
+    pub matched: Vec<String>,
+    /// Found through a concept the query names (see `concepts`), not by every word.
+    pub by_concept: bool,
 }
 
 impl From<Hit> for HitView {
@@ -75,6 +85,8 @@ impl From<Hit> for HitView {
             title: h.title,
             score: h.score,
             snippets: h.snippets,
+            matched: h.matched,
+            by_concept: h.by_concept,
         }
     }
 }

@@ -63,6 +63,10 @@ struct SearchPage {
     did_you_mean: Option<(String, String)>,
     products: Vec<ProductHit>,
     total: u64,
+    /// How many have every word, when fewer than all found do (partial matches follow).
+    complete: Option<u64>,
+    /// The query's words no project has, quoted and joined.
+    unmatched: Option<String>,
     first: usize,
     hits: Vec<ShownHit>,
     prev: Option<String>,
@@ -80,12 +84,20 @@ struct ShownHit {
     title: String,
     /// HTML with the matched words in `<mark>` (escaped by the engine).
     passages: Vec<String>,
+    /// The query's words it has, joined; set only when it lacks some (a partial match).
+    matched: Option<String>,
+    /// Found through a concept the query names rather than by its words.
+    by_concept: bool,
 }
 
-impl From<Hit> for ShownHit {
-    fn from(mut h: Hit) -> Self {
+impl ShownHit {
+    /// `words`: how many words of the query count; a hit with fewer says which it has.
+    fn new(mut h: Hit, words: usize) -> Self {
         ShownHit {
             passages: h.take_passages(),
+            matched: (!h.matched.is_empty() && h.matched.len() < words)
+                .then(|| h.matched.join(", ")),
+            by_concept: h.by_concept,
             project_number: h.project_number,
             title: h.title,
         }
@@ -273,10 +285,30 @@ pub async fn search_page(
         }),
         products: res.products,
         total: res.total,
+        complete: (res.complete > 0 && res.complete < res.total).then_some(res.complete),
+        unmatched: (!res.unmatched.is_empty()).then(|| {
+            res.unmatched
+                .iter()
+                .map(|w| format!("“{w}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
         first: (st.page - 1) * PAGE_SIZE + 1,
         prev: (st.page > 1).then(|| at_page(st.page - 1)),
         next: (shown_to < res.total).then(|| at_page(st.page + 1)),
-        hits: res.hits.into_iter().map(ShownHit::from).collect(),
+        hits: {
+            let words = res
+                .hits
+                .iter()
+                .map(|h| h.matched.len())
+                .max()
+                .unwrap_or(0)
+                .max(res.unmatched.len() + 1);
+            res.hits
+                .into_iter()
+                .map(|h| ShownHit::new(h, words))
+                .collect()
+        },
         l,
     }
     .render()?;
