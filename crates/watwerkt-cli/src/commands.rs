@@ -583,7 +583,7 @@ pub fn search(
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(n) = &res.notice {
-        println!("{}", n.message_nl());
+        println!("{}", watwerkt_web::Lang::Nl.notice(n));
     }
     if let Some(q) = &res.did_you_mean {
         println!("Bedoelde u: {q}?");

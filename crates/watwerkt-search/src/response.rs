@@ -63,65 +63,6 @@ pub enum Notice {
     },
 }
 
-impl Notice {
-    pub fn message_nl(&self) -> String {
-        match self {
-            Notice::Fallback => {
-                "Geen project bevat alle zoekwoorden; dit zijn de beste gedeeltelijke treffers."
-                    .into()
-            }
-            Notice::UnknownFields { fields } => format!(
-                "Onbekend zoekveld {}; gezocht als gewone woorden.",
-                fields.join(", ")
-            ),
-            Notice::Corrected { query } => {
-                format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
-            }
-            Notice::Split { word, parts } => format!(
-                "“{word}” komt in de catalogus niet voor; gezocht op {}.",
-                parts.join(" + ")
-            ),
-            Notice::SplitPartly {
-                word,
-                parts,
-                missing,
-            } => format!(
-                "Niets gevonden voor “{word}”: “{}” komt in de catalogus niet voor; gezocht op {}.",
-                missing.join("”, “"),
-                parts.join(" + ")
-            ),
-        }
-    }
-
-    pub fn message_en(&self) -> String {
-        match self {
-            Notice::Fallback => {
-                "No project contains all words; these are the best partial matches.".into()
-            }
-            Notice::UnknownFields { fields } => format!(
-                "Unknown search field {}; searched as plain words.",
-                fields.join(", ")
-            ),
-            Notice::Corrected { query } => {
-                format!("Nothing matched as typed; these are the results for “{query}”.")
-            }
-            Notice::Split { word, parts } => format!(
-                "“{word}” does not occur in the catalogue; searched for {}.",
-                parts.join(" + ")
-            ),
-            Notice::SplitPartly {
-                word,
-                parts,
-                missing,
-            } => format!(
-                "Nothing matched “{word}”: “{}” does not occur in the catalogue; searched for {}.",
-                missing.join("”, “"),
-                parts.join(" + ")
-            ),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResponse {
     pub total: u64,

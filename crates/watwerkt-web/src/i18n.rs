@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use watwerkt_domain::{OrganisationKind, PartialDate, ProductKind, Status};
+use watwerkt_search::Notice;
 
 use crate::query::{Expected, MAX_PAGE, MAX_QUERY_CHARS, MAX_QUERY_LEN, QueryError};
 
@@ -366,6 +367,68 @@ impl Lang {
                 t.project_many
             }
         )
+    }
+}
+
+impl Lang {
+    /// What the engine did besides the plain search, worded for a user (the engine gives the
+    /// notice as data: a kind and its parameters).
+    pub fn notice(self, notice: &Notice) -> String {
+        match (self, notice) {
+            (Lang::Nl, Notice::Fallback) => {
+                "Geen project bevat alle zoekwoorden; dit zijn de beste gedeeltelijke treffers."
+                    .into()
+            }
+            (Lang::En, Notice::Fallback) => {
+                "No project contains all words; these are the best partial matches.".into()
+            }
+            (Lang::Nl, Notice::UnknownFields { fields }) => format!(
+                "Onbekend zoekveld {}; gezocht als gewone woorden.",
+                fields.join(", ")
+            ),
+            (Lang::En, Notice::UnknownFields { fields }) => format!(
+                "Unknown search field {}; searched as plain words.",
+                fields.join(", ")
+            ),
+            (Lang::Nl, Notice::Corrected { query }) => {
+                format!("Niets gevonden zoals getypt; dit zijn de resultaten voor “{query}”.")
+            }
+            (Lang::En, Notice::Corrected { query }) => {
+                format!("Nothing matched as typed; these are the results for “{query}”.")
+            }
+            (Lang::Nl, Notice::Split { word, parts }) => format!(
+                "“{word}” komt in de catalogus niet voor; gezocht op {}.",
+                parts.join(" + ")
+            ),
+            (Lang::En, Notice::Split { word, parts }) => format!(
+                "“{word}” does not occur in the catalogue; searched for {}.",
+                parts.join(" + ")
+            ),
+            (
+                Lang::Nl,
+                Notice::SplitPartly {
+                    word,
+                    parts,
+                    missing,
+                },
+            ) => format!(
+                "Niets gevonden voor “{word}”: “{}” komt in de catalogus niet voor; gezocht op {}.",
+                missing.join("”, “"),
+                parts.join(" + ")
+            ),
+            (
+                Lang::En,
+                Notice::SplitPartly {
+                    word,
+                    parts,
+                    missing,
+                },
+            ) => format!(
+                "Nothing matched “{word}”: “{}” does not occur in the catalogue; searched for {}.",
+                missing.join("”, “"),
+                parts.join(" + ")
+            ),
+        }
     }
 }
 
@@ -932,6 +995,39 @@ pub static EN: Texts = Texts {
 
 #[cfg(test)]
 mod tests {
+    /// The engine's notices are worded here, in both languages, with their parameters.
+    #[test]
+    fn notices_are_worded_in_both_languages() {
+        use watwerkt_search::Notice;
+        let n = Notice::SplitPartly {
+            word: "budgetcoaching".into(),
+            parts: vec!["budget".into()],
+            missing: vec!["coaching".into()],
+        };
+        assert_eq!(
+            super::Lang::Nl.notice(&n),
+            "Niets gevonden voor “budgetcoaching”: “coaching” komt in de catalogus niet voor; gezocht op budget."
+        );
+        assert!(
+            super::Lang::En
+                .notice(&n)
+                .contains("“coaching” does not occur")
+        );
+        let c = Notice::Corrected {
+            query: "psychische problemen".into(),
+        };
+        assert!(
+            super::Lang::Nl
+                .notice(&c)
+                .contains("“psychische problemen”")
+        );
+        assert!(
+            super::Lang::En
+                .notice(&Notice::Fallback)
+                .starts_with("No project contains")
+        );
+    }
+
     use super::*;
 
     #[test]

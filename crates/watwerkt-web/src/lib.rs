@@ -31,6 +31,7 @@ use axum::response::Response;
 use axum::routing::get;
 use watwerkt_catalog::Catalog;
 
+pub use i18n::Lang;
 pub use query::{Expected, MAX_QUERY_LEN, QueryError, SearchState};
 
 /// Scripts come only from our own fingerprinted files and inline styles are not allowed;

@@ -265,10 +265,7 @@ pub async fn search_page(
         chips,
         cut: st.cut.then(|| lang.query_cut()),
         no_words: st.has_no_words(),
-        notice: res.notice.as_ref().map(|n| match lang {
-            Lang::Nl => n.message_nl(),
-            Lang::En => n.message_en(),
-        }),
+        notice: res.notice.as_ref().map(|n| lang.notice(n)),
         concepts: (!res.concepts.is_empty()).then(|| {
             let mut words_only = st.clone();
             words_only.no_concepts = true;
