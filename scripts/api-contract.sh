@@ -22,36 +22,9 @@ fi
 step "cargo test --workspace --no-run (builds target/debug/watwerkt)"
 cargo test --workspace --locked --no-run
 
-work=$(mktemp -d)
-log="$work/serve.log"
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-step "watwerkt serve"
-target/debug/watwerkt --data-dir "$work/data" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
-server=$!
-url=
-# The first start loads the bundled catalogue and builds the index: allow it a minute.
-for _ in $(seq 1 600); do
-  url=$(sed -n 's/^watwerkt: serving on \(http:[^ ]*\)$/\1/p' "$log")
-  [ -n "$url" ] && break
-  if ! kill -0 "$server" 2>/dev/null; then
-    cat "$log" >&2
-    echo "api-contract: watwerkt serve exited before listening" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  cat "$log" >&2
-  echo "api-contract: watwerkt serve did not listen within 60 s" >&2
-  exit 1
-fi
-echo "serving on $url"
+# shellcheck source=scripts/serve-fresh.sh
+source scripts/serve-fresh.sh
+serve_fresh api-contract
 
 # The one exception to "valid by the schema is accepted": `cursor` is opaque and issued by the
 # server, so a string the schema allows is still one this server never issued, rightly refused

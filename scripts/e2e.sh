@@ -32,36 +32,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 step "cargo test --workspace --no-run (builds target/debug/watwerkt)"
 cargo test --workspace --locked --no-run
 
-data_dir=$(mktemp -d)
-log="$data_dir/serve.log"
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$data_dir"
-}
-trap cleanup EXIT INT TERM
-
-step "watwerkt serve"
-target/debug/watwerkt --data-dir "$data_dir/data" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
-server=$!
-url=
-# The first start loads the bundled catalogue and builds the index: allow it a minute.
-for _ in $(seq 1 600); do
-  url=$(sed -n 's/^watwerkt: serving on \(http:[^ ]*\)$/\1/p' "$log")
-  [ -n "$url" ] && break
-  if ! kill -0 "$server" 2>/dev/null; then
-    cat "$log" >&2
-    echo "e2e: watwerkt serve exited before listening" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  cat "$log" >&2
-  echo "e2e: watwerkt serve did not listen within 60 s" >&2
-  exit 1
-fi
-echo "serving on $url"
+# shellcheck source=scripts/serve-fresh.sh
+source scripts/serve-fresh.sh
+serve_fresh e2e
 
 step "browser tests"
 status=0

@@ -15,6 +15,16 @@ fn search(idx: &SearchIndex, q: &str) -> SearchResponse {
     .unwrap()
 }
 
+/// Up to a hundred hits: all of them in the seed catalogue.
+fn search_all(idx: &SearchIndex, q: &str) -> SearchResponse {
+    idx.search(&SearchRequest {
+        query: q.into(),
+        limit: 100,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
 fn numbers(r: &SearchResponse) -> Vec<&str> {
     r.hits.iter().map(|h| h.project_number.as_str()).collect()
 }
@@ -540,13 +550,7 @@ fn every_counted_hit_can_be_shown() {
         "schuldhulpverlenig",
         "werkgevers -jongeren",
     ] {
-        let r = idx
-            .search(&SearchRequest {
-                query: q.into(),
-                limit: 100,
-                ..Default::default()
-            })
-            .unwrap();
+        let r = search_all(&idx, q);
         assert_eq!(r.hits.len() as u64, r.total.min(100), "{q}");
         let mut seen = std::collections::HashSet::new();
         assert!(r.hits.iter().all(|h| seen.insert(&h.project_number)), "{q}");
@@ -715,14 +719,7 @@ fn passages_are_the_first_matching_fields_in_reading_order() {
 fn few_complete_matches_are_followed_by_partial_ones() {
     let (_d, idx) = index();
     let all_of = |q: &str| {
-        let r = idx
-            .search(&SearchRequest {
-                query: q.into(),
-                limit: 100,
-                ..Default::default()
-            })
-            .unwrap();
-        numbers(&r)
+        numbers(&search_all(&idx, q))
             .into_iter()
             .map(str::to_owned)
             .collect::<Vec<_>>()
@@ -730,13 +727,7 @@ fn few_complete_matches_are_followed_by_partial_ones() {
     let debts = all_of("schulden");
     let youth = all_of("jongeren");
     let both: Vec<&String> = debts.iter().filter(|n| youth.contains(n)).collect();
-    let r = idx
-        .search(&SearchRequest {
-            query: "schulden jongeren".into(),
-            limit: 100,
-            ..Default::default()
-        })
-        .unwrap();
+    let r = search_all(&idx, "schulden jongeren");
     assert!(!both.is_empty() && (both.len() as u64) < 20);
     assert_eq!(r.complete, both.len() as u64);
     assert!(r.total > r.complete, "partial matches follow");
