@@ -53,10 +53,9 @@ pub(crate) struct Partial {
 pub(crate) const FILL_UP_BELOW: u64 = 20;
 
 /// The partial matches follow the complete ones only while they are at most this many: a rare
-/// word beside a common one ("vroegsignalering schulden" at a million projects) would otherwise
-/// rank and count facets over a hundred thousand projects that hold just the common word, which
-/// took the 1M benchmark's p99 from about 5 to 284 ms. With no complete match the partial ones
-/// are listed whatever their number, as before.
+/// word beside a common one at a million projects would otherwise rank and count facets over a
+/// hundred thousand projects that hold just the common word. With no complete match the partial
+/// ones are listed whatever their number, as before recall first.
 pub(crate) const FILL_UP_MAX: u64 = 10_000;
 
 /// The documents an item matches (deleted ones included).

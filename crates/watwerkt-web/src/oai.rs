@@ -13,6 +13,10 @@
 //! or one from before the catalogue changed (positions would shift) is `badResumptionToken`,
 //! and the harvest starts again. Lists are pages of [`PAGE`] in the engine's newest-first order,
 //! which is fixed for one generation.
+//!
+//! One file because the protocol is one piece: the six verbs share the argument rules, the
+//! error answers, the token and the record writer, and the tests follow the specification
+//! section by section against it.
 
 use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
