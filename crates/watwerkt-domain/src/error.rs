@@ -19,6 +19,10 @@ pub enum DomainError {
         "products heading {found:?}: expected \"Producten\", \"Tussenproducten\" or \"Tussenproduct\""
     )]
     ProductsHeading { found: String },
+    #[error("role {found:?}: expected officer, editor, reviewer or applicant")]
+    Role { found: String },
+    #[error("e-mail address {found:?}: expected name@domain")]
+    Email { found: String },
     #[error("{field}: must not be empty")]
     Empty { field: &'static str },
 }

@@ -3,6 +3,7 @@
 //! data compiled in). No I/O lives here; values that can be wrong (project numbers, dates,
 //! statuses) are parsed once into types that are then trusted.
 
+mod account;
 mod date;
 mod derived;
 mod error;
@@ -14,6 +15,7 @@ mod project;
 pub mod record;
 mod theme;
 
+pub use account::{Action, Email, Role};
 pub use date::{DUTCH_MONTHS, PartialDate, month_from_dutch};
 pub use derived::{Derived, Dimension, EvidenceLevel, Label, LabelSource, Passage, TextField};
 pub use error::DomainError;
