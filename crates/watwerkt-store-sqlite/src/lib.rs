@@ -8,15 +8,14 @@
 //! begin twice on one thread); across processes, `BEGIN IMMEDIATE` waits up to 5 s for another
 //! writer and then fails with [`StoreError::Busy`].
 
-mod derived;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use watwerkt_domain::record::ProjectRecord;
-use watwerkt_domain::{Programme, Project, ProjectNumber, SourceRef};
+use watwerkt_domain::{Programme, Project, ProjectNumber};
+use watwerkt_store::book::TxBook;
+use watwerkt_store::codec::{self, Encoded, decode};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
 
 /// Schema migrations in order; `PRAGMA user_version` records how many were applied.
@@ -145,37 +144,6 @@ fn apply_migrations(c: &Connection) -> Result<(), String> {
     Ok(())
 }
 
-/// The canonical stored form: the record without sources and derived labels (compared for
-/// changes), the sources, and the derived labels.
-fn encode(p: &Project) -> (String, String, String) {
-    let mut record = ProjectRecord::from(p);
-    let sources = std::mem::take(&mut record.sources);
-    let derived = std::mem::take(&mut record.derived);
-    (
-        serde_json::to_string(&record).expect("records serialise"),
-        serde_json::to_string(&sources).expect("sources serialise"),
-        derived::encode(&record, &derived),
-    )
-}
-
-fn decode(
-    number: &str,
-    content: &str,
-    sources: &str,
-    derived: &str,
-) -> Result<Project, StoreError> {
-    let corrupt = |message: String| StoreError::Corrupt {
-        number: number.to_owned(),
-        message,
-    };
-    let mut record: ProjectRecord =
-        serde_json::from_str(content).map_err(|e| corrupt(e.to_string()))?;
-    record.sources =
-        serde_json::from_str::<Vec<SourceRef>>(sources).map_err(|e| corrupt(e.to_string()))?;
-    record.derived = derived::decode(&record, derived).map_err(corrupt)?;
-    Project::try_from(record).map_err(|e| corrupt(e.to_string()))
-}
-
 fn read_generation(c: &Connection) -> Result<u64, StoreError> {
     let v: String = c
         .query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
@@ -200,19 +168,19 @@ struct Row<'a> {
 /// The open write transaction; rolls back on drop unless committed.
 struct SqliteTx<'a> {
     conn: MutexGuard<'a, Connection>,
-    generation: u64,
-    summary: WriteSummary,
-    changed: Vec<ProjectNumber>,
-    /// A changed programme bumps the generation too, though it counts no project.
-    programme_changed: bool,
+    book: TxBook,
     open: bool,
 }
 
 impl StoreTx for SqliteTx<'_> {
     fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError> {
         let number = project.number.as_str();
-        let (content, sources, derived) = encode(project);
-        let next = self.generation + 1;
+        let Encoded {
+            content,
+            sources,
+            derived,
+        } = codec::encode(project);
+        let next = self.book.next();
         let row = Row {
             project,
             content: &content,
@@ -239,10 +207,7 @@ impl StoreTx for SqliteTx<'_> {
                 .map_err(backend("reading a project"))?
         };
         let outcome = match existing {
-            None => {
-                self.summary.inserted += 1;
-                Upsert::Inserted
-            }
+            None => Upsert::Inserted,
             Some((old_content, old_sources, old_derived)) if old_content == content => {
                 // Same content seen in another file: remember where, but it is not a new version.
                 if old_sources != sources {
@@ -252,7 +217,6 @@ impl StoreTx for SqliteTx<'_> {
                         .map_err(backend("updating sources"))?;
                 }
                 if old_derived == derived {
-                    self.summary.unchanged += 1;
                     Upsert::Unchanged
                 } else {
                     // Labels derived again (the lexicon changed): the index must follow, but
@@ -263,7 +227,6 @@ impl StoreTx for SqliteTx<'_> {
                         )
                         .and_then(|mut s| s.execute(params![number, derived, next as i64]))
                         .map_err(backend("updating derived labels"))?;
-                    self.summary.updated += 1;
                     Upsert::Updated
                 }
             }
@@ -281,13 +244,10 @@ impl StoreTx for SqliteTx<'_> {
                     "updating a project",
                     &row,
                 )?;
-                self.summary.updated += 1;
                 Upsert::Updated
             }
         };
-        if outcome != Upsert::Unchanged {
-            self.changed.push(project.number.clone());
-        }
+        self.book.upserted(&project.number, outcome);
         Ok(outcome)
     }
 
@@ -300,16 +260,11 @@ impl StoreTx for SqliteTx<'_> {
             .optional()
             .map_err(backend("reading the programme"))?;
         let mut merged = match &current {
-            Some(json) => {
-                serde_json::from_str::<Programme>(json).map_err(|e| StoreError::Corrupt {
-                    number: "programme".into(),
-                    message: e.to_string(),
-                })?
-            }
+            Some(json) => codec::decode_programme(json)?,
             None => Programme::default(),
         };
         merged.merge(programme);
-        let json = serde_json::to_string(&merged).expect("programme serialises");
+        let json = codec::encode_programme(&merged);
         if current.as_deref() != Some(json.as_str()) {
             self.conn
                 .execute(
@@ -318,7 +273,7 @@ impl StoreTx for SqliteTx<'_> {
                     [&json],
                 )
                 .map_err(backend("writing the programme"))?;
-            self.programme_changed = true;
+            self.book.programme_changed();
         }
         Ok(())
     }
@@ -335,17 +290,61 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn changed(&self) -> &[ProjectNumber] {
-        &self.changed
+        self.book.changed()
+    }
+
+    fn restore_project(
+        &mut self,
+        project: &Project,
+        revisions: &[Revision],
+    ) -> Result<(), StoreError> {
+        let Encoded {
+            content,
+            sources,
+            derived,
+        } = codec::encode(project);
+        let row = Row {
+            project,
+            content: &content,
+            sources: &sources,
+            derived: &derived,
+            // Not read back by any reader; the last replacement is the closest known.
+            generation: revisions.last().map_or(1, |r| r.replaced_at_generation),
+        };
+        self.write_row(
+            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "restoring a project",
+            &row,
+        )?;
+        for r in revisions {
+            let old = codec::encode(&r.project);
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        project.number.as_str(),
+                        r.revision,
+                        r.replaced_at_generation as i64,
+                        old.content,
+                        old.sources
+                    ])
+                })
+                .map_err(backend("restoring a revision"))?;
+        }
+        self.book.upserted(&project.number, Upsert::Inserted);
+        Ok(())
+    }
+
+    fn restore_generation(&mut self, generation: u64) -> Result<(), StoreError> {
+        self.book.restore_generation(generation)
     }
 
     fn commit(mut self: Box<Self>) -> Result<WriteSummary, StoreError> {
-        let changed = self.summary.inserted + self.summary.updated > 0 || self.programme_changed;
-        let generation = if changed {
-            self.generation + 1
-        } else {
-            self.generation
-        };
-        if changed {
+        if let Some(generation) = self.book.commit_generation() {
             self.conn
                 .execute(
                     "UPDATE meta SET value = ?1 WHERE key = 'generation'",
@@ -362,10 +361,7 @@ impl StoreTx for SqliteTx<'_> {
         if let Err(e) = self.conn.execute_batch("PRAGMA shrink_memory") {
             tracing::warn!(error = %e, "could not release the page cache after a commit");
         }
-        Ok(WriteSummary {
-            generation,
-            ..self.summary
-        })
+        Ok(self.book.summary())
     }
 }
 
@@ -418,10 +414,7 @@ impl Store for SqliteStore {
         };
         Ok(Box::new(SqliteTx {
             conn,
-            generation,
-            summary: WriteSummary::default(),
-            changed: Vec::new(),
-            programme_changed: false,
+            book: TxBook::new(generation),
             open: true,
         }))
     }
@@ -478,13 +471,7 @@ impl Store for SqliteStore {
             })
             .optional()
             .map_err(backend("reading the programme"))?;
-        match json {
-            None => Ok(Programme::default()),
-            Some(j) => serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
-                number: "programme".into(),
-                message: e.to_string(),
-            }),
-        }
+        json.map_or_else(|| Ok(Programme::default()), |j| codec::decode_programme(&j))
     }
 
     fn revisions(&self, number: &ProjectNumber) -> Result<Vec<Revision>, StoreError> {
@@ -527,6 +514,18 @@ impl Store for SqliteStore {
         self.reader()
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
+            .map_err(backend("reading store metadata"))
+    }
+
+    fn all_meta(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let c = self.reader();
+        let mut stmt = c
+            .prepare_cached("SELECT key, value FROM meta WHERE key <> 'generation' ORDER BY key")
+            .map_err(backend("reading store metadata"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(backend("reading store metadata"))?;
+        rows.collect::<Result<_, _>>()
             .map_err(backend("reading store metadata"))
     }
 }

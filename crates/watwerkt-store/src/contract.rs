@@ -6,7 +6,7 @@ use watwerkt_domain::{
     Project, ProjectNumber, SourceRef, Status, Theme,
 };
 
-use crate::{Store, Upsert};
+use crate::{Revision, Store, Upsert};
 
 /// A realistic project whose number and title vary with `i`.
 pub fn sample(i: u32) -> Project {
@@ -60,6 +60,7 @@ pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
             "derived_labels_change_without_a_revision",
             derived_labels_change_without_a_revision,
         ),
+        ("restore_copies_every_version", restore_copies_every_version),
     ];
     for (name, check) in checks {
         let (_guard, store) = make();
@@ -256,4 +257,46 @@ fn sources_only_change_is_not_a_revision(s: &dyn Store) {
         s.project(&p.number).unwrap().unwrap().sources,
         moved.sources
     );
+}
+
+fn restore_copies_every_version(s: &dyn Store) {
+    let old = sample(1);
+    let mut new = old.clone();
+    new.status = Some(Status::Lopend);
+    new.derived.target_groups.push(watwerkt_domain::Label {
+        id: "ouderen".into(),
+        quote: "Project 1".into(),
+        field: watwerkt_domain::LabelSource::Title,
+    });
+    let revisions = vec![Revision {
+        revision: 1,
+        replaced_at_generation: 3,
+        project: old,
+    }];
+    let mut tx = s.begin().unwrap();
+    tx.restore_project(&new, &revisions).unwrap();
+    tx.restore_project(&sample(2), &[]).unwrap();
+    tx.set_meta("labels_version", "x").unwrap();
+    tx.restore_generation(7).unwrap();
+    assert_eq!(tx.changed(), [new.number.clone(), sample(2).number]);
+    let summary = tx.commit().unwrap();
+    assert_eq!((summary.inserted, summary.generation), (2, 7));
+    assert_eq!(s.generation().unwrap(), 7);
+    assert_eq!(s.project(&new.number).unwrap(), Some(new.clone()));
+    assert_eq!(s.revisions(&new.number).unwrap(), revisions);
+    assert_eq!(
+        s.all_meta().unwrap(),
+        [("labels_version".to_owned(), "x".to_owned())]
+    );
+    let mut tx = s.begin().unwrap();
+    assert!(
+        tx.restore_project(&new, &[]).is_err(),
+        "a stored project is not restored over"
+    );
+    assert!(
+        tx.restore_generation(6).is_err(),
+        "generations never go back"
+    );
+    drop(tx);
+    assert_eq!(s.generation().unwrap(), 7);
 }

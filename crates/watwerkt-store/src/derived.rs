@@ -143,7 +143,7 @@ pub(crate) fn decode(r: &ProjectRecord, stored: &str) -> Result<Derived, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use watwerkt_store::contract::sample;
+    use crate::contract::sample;
 
     #[test]
     fn quotes_are_kept_as_ranges_and_come_back_whole() {

@@ -58,6 +58,17 @@ pub trait StoreTx {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Projects whose stored content this transaction changed (inserted or updated), in write order.
     fn changed(&self) -> &[ProjectNumber];
+    /// Writes a project exactly as another store holds it: its current version, and its earlier
+    /// versions with their numbers and generations. For copying a whole store into an empty one
+    /// (`watwerkt migrate`); fails if the project is already stored.
+    fn restore_project(
+        &mut self,
+        project: &Project,
+        revisions: &[Revision],
+    ) -> Result<(), StoreError>;
+    /// Makes the commit set the generation to `generation` (a copied store keeps its source's),
+    /// whether or not anything changed. It must not be lower than the current generation.
+    fn restore_generation(&mut self, generation: u64) -> Result<(), StoreError>;
     fn commit(self: Box<Self>) -> Result<WriteSummary, StoreError>;
 }
 
@@ -80,6 +91,11 @@ pub trait Store: Send + Sync {
     fn generation(&self) -> Result<u64, StoreError>;
     /// A metadata value set by [`StoreTx::set_meta`], or `None`.
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Every metadata key set by [`StoreTx::set_meta`] with its value, by key.
+    fn all_meta(&self) -> Result<Vec<(String, String)>, StoreError>;
 }
 
+pub mod book;
+pub mod codec;
 pub mod contract;
+mod derived;
