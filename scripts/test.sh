@@ -20,6 +20,10 @@ if ! command -v xmllint >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
 fi
 
+# The PostgreSQL store's tests (and the binary's) need a server; in CI they fail without one.
+step "PostgreSQL (scripts/postgres.sh)"
+scripts/postgres.sh
+
 step "cargo test"
 cargo test --workspace --locked
 
