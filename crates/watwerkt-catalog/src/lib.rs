@@ -13,6 +13,7 @@
 //! again in one transaction.
 
 mod bundled;
+mod location;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -28,9 +29,9 @@ use watwerkt_import::{Format, ImportError, JsonlReader, QualityIssue, QualityRep
 use watwerkt_labels::{LabelError, Labeller, OverrideError};
 use watwerkt_search::{SearchError, SearchIndex};
 use watwerkt_store::{Store, StoreError, WriteSummary};
-use watwerkt_store_sqlite::SqliteStore;
 
 pub use bundled::BUNDLED_PAGES;
+pub use location::StoreLocation;
 
 /// File name of the SQLite store inside the data directory.
 pub const STORE_FILE: &str = "watwerkt.sqlite";
@@ -193,7 +194,7 @@ struct ParsedInput {
 /// The store and the index of one data directory.
 pub struct Catalog {
     data_dir: PathBuf,
-    store: SqliteStore,
+    store: Box<dyn Store>,
     index: SearchIndex,
     labeller: Labeller,
     /// Off only to measure what deriving costs (`watwerkt-bench import --compare-labels`).
@@ -215,8 +216,18 @@ impl Catalog {
         data_dir: &Path,
         progress: &dyn Fn(Progress),
     ) -> Result<Catalog, CatalogError> {
+        Self::open_at(data_dir, &StoreLocation::DataDir, progress)
+    }
+
+    /// As [`Catalog::open_with_progress`], with the store at `location` (the index stays in
+    /// `data_dir`).
+    pub fn open_at(
+        data_dir: &Path,
+        location: &StoreLocation,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Catalog, CatalogError> {
         std::fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
-        let store = SqliteStore::open(&data_dir.join(STORE_FILE))?;
+        let store = location.open(data_dir)?;
         let index_dir = data_dir.join(INDEX_DIR);
         let index = match SearchIndex::open(&index_dir) {
             Ok(index) => index,
@@ -270,7 +281,7 @@ impl Catalog {
     }
 
     pub fn store(&self) -> &dyn Store {
-        &self.store
+        self.store.as_ref()
     }
 
     pub fn index(&self) -> &SearchIndex {

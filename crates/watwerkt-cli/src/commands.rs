@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
-use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome, LabelGaps};
+use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome, LabelGaps, StoreLocation};
 use watwerkt_domain::record::ProjectRecord;
 use watwerkt_domain::{Derived, Dimension, Project, ProjectNumber, Theme};
 use watwerkt_import::{QualityReport, Severity};
@@ -19,6 +19,8 @@ use crate::{ExportFormat, Failure, SortOrder};
 
 pub struct Ctx {
     pub data_dir: PathBuf,
+    /// Where the store is (`--database-url`); the index is in `data_dir`.
+    pub store: StoreLocation,
     pub json: bool,
 }
 
@@ -26,7 +28,7 @@ impl Ctx {
     /// Opens the catalogue, importing the bundled pages into a new data directory first.
     pub fn catalog(&self) -> Result<Catalog, Failure> {
         let pb = progress::bar("indexing", false);
-        let catalog = Catalog::open_with_progress(&self.data_dir, &progress::reporter(&pb))
+        let catalog = Catalog::open_at(&self.data_dir, &self.store, &progress::reporter(&pb))
             .map_err(catalog_failure)?;
         pb.finish_and_clear();
         if let Some(outcome) = catalog.seed_if_new().map_err(catalog_failure)?
@@ -51,7 +53,7 @@ pub fn catalog_failure(e: CatalogError) -> Failure {
     }
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     serde_json::to_writer_pretty(&mut out, value)?;
@@ -60,7 +62,7 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
 }
 
 pub fn import(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let catalog = Catalog::open(&ctx.data_dir).map_err(catalog_failure)?;
+    let catalog = Catalog::open_at(&ctx.data_dir, &ctx.store, &|_| {}).map_err(catalog_failure)?;
     let pb = progress::bar("importing", true);
     let outcome = catalog.import(paths, &progress::reporter(&pb));
     pb.finish_and_clear();
@@ -618,7 +620,7 @@ pub fn search(
 }
 
 pub fn reindex(ctx: &Ctx) -> Result<ExitCode, Failure> {
-    let catalog = Catalog::open(&ctx.data_dir).map_err(catalog_failure)?;
+    let catalog = Catalog::open_at(&ctx.data_dir, &ctx.store, &|_| {}).map_err(catalog_failure)?;
     let pb = progress::bar("indexing", false);
     let n = catalog
         .reindex(&progress::reporter(&pb))

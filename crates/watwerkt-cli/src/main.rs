@@ -2,6 +2,8 @@
 //! research-programme catalogue. Exit codes: 0 ok, 1 data errors, 2 usage errors.
 
 mod commands;
+mod database_url;
+mod migrate;
 mod progress;
 
 use std::path::PathBuf;
@@ -20,6 +22,19 @@ struct Cli {
     /// (on Linux ~/.local/share/watwerkt).
     #[arg(long, global = true, env = "WATWERKT_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+
+    /// The store: postgres://USER@HOST:PORT/DATABASE (or postgresql://…) for PostgreSQL,
+    /// sqlite:PATH for a SQLite file. Default: SQLite in the data directory. The search index
+    /// stays in the data directory either way.
+    // Parsed in main, not by clap: clap's error would repeat the value, password and all.
+    #[arg(
+        long,
+        global = true,
+        env = "WATWERKT_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
 
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -100,6 +115,14 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Copy a whole store (projects with their earlier versions, generation, programme,
+    /// metadata) into an empty one, e.g. --from sqlite:PATH --to postgres://…
+    Migrate {
+        #[arg(long, value_name = "URL")]
+        from: String,
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Serve the website and the JSON search API (a new data directory gets the bundled catalogue).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -155,8 +178,14 @@ fn main() -> ExitCode {
         Ok(d) => d,
         Err(e) => return report(Failure::Usage(e)),
     };
+    let store = match cli.database_url.as_deref().map(database_url::parse) {
+        None => watwerkt_catalog::StoreLocation::DataDir,
+        Some(Ok(store)) => store,
+        Some(Err(e)) => return report(Failure::Usage(format!("--database-url: {e}"))),
+    };
     let ctx = commands::Ctx {
         data_dir,
+        store,
         json: cli.json,
     };
     let result = match cli.command {
@@ -177,6 +206,7 @@ fn main() -> ExitCode {
         Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
+        Command::Migrate { from, to } => migrate::migrate(&ctx, &from, &to),
         Command::Serve { addr } => commands::serve(&ctx, addr),
     };
     match result {

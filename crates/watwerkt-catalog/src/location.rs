@@ -1,0 +1,45 @@
+//! Where a catalogue's store lives: SQLite in the data directory (the default), a SQLite file
+//! elsewhere, or a PostgreSQL database. The search index stays in the data directory whichever
+//! store it follows.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use watwerkt_store::{Store, StoreError};
+use watwerkt_store_postgres::PgStore;
+use watwerkt_store_sqlite::SqliteStore;
+
+use crate::STORE_FILE;
+
+/// A store to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// `watwerkt.sqlite` in the data directory.
+    DataDir,
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its connection URL.
+    Postgres(String),
+}
+
+impl StoreLocation {
+    /// Opens the store, creating it (or its tables) if needed.
+    pub fn open(&self, data_dir: &Path) -> Result<Box<dyn Store>, StoreError> {
+        Ok(match self {
+            StoreLocation::DataDir => Box::new(SqliteStore::open(&data_dir.join(STORE_FILE))?),
+            StoreLocation::Sqlite(path) => Box::new(SqliteStore::open(path)?),
+            StoreLocation::Postgres(url) => Box::new(PgStore::open(url)?),
+        })
+    }
+}
+
+/// As a user may see it: PostgreSQL URLs without their password.
+impl fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreLocation::DataDir => write!(f, "{STORE_FILE} in the data directory"),
+            StoreLocation::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            StoreLocation::Postgres(url) => f.write_str(&watwerkt_store_postgres::redacted(url)),
+        }
+    }
+}
