@@ -251,8 +251,12 @@ impl Catalog {
                 catalog.relabel()?;
             }
         }
-        if !catalog.index_in_step()? {
+        let follows = location::index_follows(data_dir, location);
+        if !follows || !catalog.index_in_step()? {
             catalog.reindex(progress)?;
+        }
+        if !follows {
+            location::record_index_store(data_dir, location).map_err(io_err(data_dir))?;
         }
         Ok(catalog)
     }

@@ -1,6 +1,8 @@
 //! Where a catalogue's store lives: SQLite in the data directory (the default), a SQLite file
 //! elsewhere, or a PostgreSQL database. The search index stays in the data directory whichever
-//! store it follows.
+//! store it follows, and the data directory names that store (`index-store.txt`): an index
+//! records only the generation it reflects, and two stores can be at the same generation with
+//! different projects, so an index built from another store is rebuilt.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -10,6 +12,9 @@ use watwerkt_store_postgres::PgStore;
 use watwerkt_store_sqlite::SqliteStore;
 
 use crate::STORE_FILE;
+
+/// The file in the data directory naming the store its index was built from.
+const INDEX_STORE_FILE: &str = "index-store.txt";
 
 /// A store to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,4 +47,18 @@ impl fmt::Display for StoreLocation {
             StoreLocation::Postgres(url) => f.write_str(&watwerkt_store_postgres::redacted(url)),
         }
     }
+}
+
+/// Whether the index in `data_dir` was built from the store at `location`. A data directory
+/// that names no store had its index built from its own SQLite store.
+pub(crate) fn index_follows(data_dir: &Path, location: &StoreLocation) -> bool {
+    match std::fs::read_to_string(data_dir.join(INDEX_STORE_FILE)) {
+        Ok(named) => named.trim_end() == location.to_string(),
+        Err(_) => *location == StoreLocation::DataDir,
+    }
+}
+
+/// Records that the index in `data_dir` is built from the store at `location`.
+pub(crate) fn record_index_store(data_dir: &Path, location: &StoreLocation) -> std::io::Result<()> {
+    std::fs::write(data_dir.join(INDEX_STORE_FILE), format!("{location}\n"))
 }

@@ -153,3 +153,26 @@ fn a_database_url_of_another_kind_is_a_usage_error() {
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
 }
+
+#[test]
+fn an_index_is_rebuilt_when_its_data_directory_turns_to_another_store() {
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (lite, other) = (dir.path().join("lite"), dir.path().join("other"));
+    ok(&lite, None, &["import"], &seed_files());
+    // The PostgreSQL store gets one project, at the same generation as the SQLite store.
+    let one = dir.path().join("one.jsonl");
+    let first = export(&lite, None).lines().next().unwrap().to_owned();
+    std::fs::write(&one, format!("{first}\n")).unwrap();
+    let url = Some(db.url());
+    ok(&other, url, &["import"], &[one]);
+
+    assert!(hits(&lite, None, "werk").len() > 1);
+    assert!(
+        hits(&lite, url, "werk").len() <= 1,
+        "the index follows PostgreSQL"
+    );
+    assert!(hits(&lite, None, "werk").len() > 1, "and SQLite again");
+}
