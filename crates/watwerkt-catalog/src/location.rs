@@ -62,3 +62,29 @@ pub(crate) fn index_follows(data_dir: &Path, location: &StoreLocation) -> bool {
 pub(crate) fn record_index_store(data_dir: &Path, location: &StoreLocation) -> std::io::Result<()> {
     std::fs::write(data_dir.join(INDEX_STORE_FILE), format!("{location}\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_is_shown_without_a_password() {
+        let pg = StoreLocation::Postgres("postgres://ww:s3cret@db:5433/watwerkt".into());
+        assert_eq!(pg.to_string(), "postgres://ww@db:5433/watwerkt");
+        let file = StoreLocation::Sqlite("/srv/w.sqlite".into());
+        assert_eq!(file.to_string(), "sqlite:/srv/w.sqlite");
+    }
+
+    #[test]
+    fn the_data_directory_names_the_store_of_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let pg = StoreLocation::Postgres("postgres://ww:s3cret@db/w".into());
+        assert!(index_follows(dir.path(), &StoreLocation::DataDir));
+        assert!(!index_follows(dir.path(), &pg));
+        record_index_store(dir.path(), &pg).unwrap();
+        assert!(index_follows(dir.path(), &pg));
+        assert!(!index_follows(dir.path(), &StoreLocation::DataDir));
+        let named = std::fs::read_to_string(dir.path().join(INDEX_STORE_FILE)).unwrap();
+        assert!(!named.contains("s3cret"), "{named}");
+    }
+}
