@@ -14,6 +14,8 @@
 
 mod bundled;
 mod location;
+mod restore;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -32,6 +34,7 @@ use watwerkt_store::{Store, StoreError, WriteSummary};
 
 pub use bundled::BUNDLED_PAGES;
 pub use location::StoreLocation;
+pub use restore::restore;
 
 /// File name of the SQLite store inside the data directory.
 pub const STORE_FILE: &str = "watwerkt.sqlite";
@@ -70,6 +73,13 @@ pub enum CatalogError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{path} is not empty (it holds {}); restore writes only into an empty or new data directory",
+        entries.join(", ")
+    )]
+    NotEmpty { path: PathBuf, entries: Vec<String> },
+    #[error("{path}: no store here; expected the data directory of a watwerkt catalogue")]
+    NoStore { path: PathBuf },
 }
 
 impl CatalogError {
@@ -237,14 +247,7 @@ impl Catalog {
                 SearchIndex::open(&index_dir)?
             }
         };
-        let catalog = Catalog {
-            data_dir: data_dir.to_owned(),
-            store,
-            index,
-            labeller: load_labeller(data_dir)?,
-            derive_labels: true,
-            write: Mutex::new(()),
-        };
+        let catalog = Self::assemble(data_dir, store, index)?;
         if catalog.store.count()? > 0 {
             catalog.check_overrides(&|_| false)?;
             if catalog.store.meta(LABELS_VERSION)?.as_deref() != Some(catalog.labeller.version()) {
@@ -259,6 +262,40 @@ impl Catalog {
             location::record_index_store(data_dir, location).map_err(io_err(data_dir))?;
         }
         Ok(catalog)
+    }
+
+    /// Opens the store at `location` and the index in `data_dir` as they are, repairing nothing
+    /// (no index rebuild, no relabelling), for `watwerkt verify` and `backup`, which must see
+    /// what is on disk. Refuses a SQLite store that does not exist rather than creating one.
+    pub fn open_as_is(data_dir: &Path, location: &StoreLocation) -> Result<Catalog, CatalogError> {
+        let file = match location {
+            StoreLocation::DataDir => Some(data_dir.join(STORE_FILE)),
+            StoreLocation::Sqlite(path) => Some(path.clone()),
+            StoreLocation::Postgres(_) => None,
+        };
+        if let Some(path) = file
+            && !path.is_file()
+        {
+            return Err(CatalogError::NoStore { path });
+        }
+        let store = location.open(data_dir)?;
+        let index = SearchIndex::open(&data_dir.join(INDEX_DIR))?;
+        Self::assemble(data_dir, store, index)
+    }
+
+    fn assemble(
+        data_dir: &Path,
+        store: Box<dyn Store>,
+        index: SearchIndex,
+    ) -> Result<Catalog, CatalogError> {
+        Ok(Catalog {
+            data_dir: data_dir.to_owned(),
+            store,
+            index,
+            labeller: load_labeller(data_dir)?,
+            derive_labels: true,
+            write: Mutex::new(()),
+        })
     }
 
     /// Opens the catalogue and, when the store has never been written, imports the bundled pages.

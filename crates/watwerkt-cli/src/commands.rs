@@ -154,12 +154,22 @@ fn write_export(
     let store = catalog.store();
     match format {
         ExportFormat::Jsonl => {
-            store.for_each_project(&mut |p| {
-                write_jsonl_line(out, &p).map_err(|e| watwerkt_store::StoreError::Backend {
-                    op: "writing the export",
-                    message: e.to_string(),
+            // The write error itself is kept, so a closed pipe is told apart from a failing store.
+            let mut write_error = None;
+            let read = store.for_each_project(&mut |p| {
+                write_jsonl_line(out, &p).map_err(|e| {
+                    let stop = watwerkt_store::StoreError::Backend {
+                        op: "writing the export",
+                        message: e.to_string(),
+                    };
+                    write_error = Some(e);
+                    stop
                 })
-            })?;
+            });
+            if let Some(e) = write_error {
+                return Err(e.into());
+            }
+            read?;
         }
         ExportFormat::Json => {
             #[derive(Serialize)]
@@ -184,7 +194,9 @@ fn write_export(
             w.write_record(CSV_HEADER)?;
             let mut failed = None;
             store.for_each_project(&mut |p| {
-                if let Err(e) = w.write_record(csv_row(&p)) {
+                if failed.is_none()
+                    && let Err(e) = w.write_record(csv_row(&p))
+                {
                     failed = Some(e);
                 }
                 Ok(())

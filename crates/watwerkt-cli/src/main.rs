@@ -1,10 +1,12 @@
 //! The `watwerkt` command: one binary for importing, inspecting, searching and serving a
 //! research-programme catalogue. Exit codes: 0 ok, 1 data errors, 2 usage errors.
 
+mod backup;
 mod commands;
 mod database_url;
 mod migrate;
 mod progress;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +117,20 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Compare the store and the search index (every project, its content version and labels,
+    /// facet counts) and check the store's integrity; exit 1 with what disagrees.
+    Verify,
+    /// Write a consistent copy of the store to FILE, while other processes go on writing.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Make a new data directory from a backup (FILE) and build its search index; the data
+    /// directory must be empty or absent.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Copy a whole store (projects with their earlier versions, generation, programme,
     /// metadata) into an empty one, e.g. --from sqlite:PATH --to postgres://…
     Migrate {
@@ -206,6 +222,9 @@ fn main() -> ExitCode {
         Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
+        Command::Verify => verify::verify(&ctx),
+        Command::Backup { file } => backup::backup(&ctx, &file),
+        Command::Restore { file } => backup::restore(&ctx, &file),
         Command::Migrate { from, to } => migrate::migrate(&ctx, &from, &to),
         Command::Serve { addr } => commands::serve(&ctx, addr),
     };
@@ -217,6 +236,8 @@ fn main() -> ExitCode {
 
 fn report(f: Failure) -> ExitCode {
     match f {
+        // The reader went away (`watwerkt export | head`): it has what it wanted.
+        Failure::Other(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Failure::Data(e) => {
             eprintln!("error: {e:#}");
             eprintln!("nothing was written");
@@ -231,6 +252,25 @@ fn report(f: Failure) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether writing stopped because the other end of standard output was closed.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+            json.io_error_kind()
+        } else if let Some(csv) = cause.downcast_ref::<csv::Error>() {
+            match csv.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn default_data_dir() -> Result<PathBuf, String> {

@@ -21,6 +21,7 @@ use watwerkt_domain::Project;
 
 use crate::analysis::{Analyzer, TokenKind, WordCache};
 use crate::error::{SearchError, err, io_err};
+use crate::inventory::{content_version, facet_values};
 use crate::products::ProductIndex;
 use crate::schema::{FIELD_BREAK, Fields, SAME_POSITION, TEXT_FIELDS};
 
@@ -252,35 +253,8 @@ impl Builder<'_> {
         for (field, terms) in [(f.body, body), (f.parts, parts)] {
             doc.add_text(field, terms);
         }
-        let facet = |name: &str| f.facets[name];
-        doc.add_text(facet("theme"), p.theme.name());
-        doc.add_text(facet("status"), p.status.map_or("Onbekend", |s| s.name()));
-        for m in &p.municipalities {
-            doc.add_text(facet("municipality"), m);
-        }
-        for o in &orgs {
-            doc.add_text(facet("organisation"), o);
-        }
-        if let Some(start) = p.start {
-            doc.add_text(facet("year"), start.get_year().to_string());
-        }
-        let mut kinds: Vec<&str> = p.products.iter().map(|x| x.kind.label()).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        for k in kinds {
-            doc.add_text(facet("product_kind"), k);
-        }
-        for dim in watwerkt_domain::Dimension::ALL {
-            for label in p.derived.labels(dim) {
-                doc.add_text(facet(dim.facet()), &label.id);
-            }
-        }
-        if !p.derived.is_empty() {
-            doc.add_text(
-                facet("evidence_level"),
-                p.derived.evidence_level.level.to_string(),
-            );
-        }
+        facet_values(p, &mut |name, value| doc.add_text(f.facets[name], value));
+        doc.add_u64(f.content, content_version(p));
         let key = p.start.map_or(0, |d| {
             u64::from(d.get_year()) * 100 + u64::from(d.get_month().unwrap_or(0))
         });

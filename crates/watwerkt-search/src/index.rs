@@ -16,6 +16,7 @@ use crate::analysis::{Analyzer, WordCache};
 use crate::build::{Builder, Generation};
 use crate::context::SearchContext;
 use crate::error::{SearchError, err, io_err};
+use crate::inventory::IndexedProject;
 use crate::products::ProductIndex;
 use crate::request::SearchRequest;
 use crate::response::SearchResponse;
@@ -190,6 +191,17 @@ impl SearchIndex {
     /// Whether the index holds this project (for consistency checks).
     pub fn contains(&self, number: &ProjectNumber) -> Result<bool, SearchError> {
         self.context().number_exists(number.as_str())
+    }
+
+    /// Visits every indexed project: its number, content version and facet values (for
+    /// consistency checks; reads fast fields only).
+    pub fn for_each_indexed(&self, f: &mut dyn FnMut(IndexedProject)) -> Result<(), SearchError> {
+        crate::inventory::for_each(&self.context(), f)
+    }
+
+    /// The indexed documents of one project (one, or none; more means a broken index).
+    pub fn indexed(&self, number: &ProjectNumber) -> Result<Vec<IndexedProject>, SearchError> {
+        crate::inventory::find(&self.context(), number.as_str())
     }
 
     /// The context of one call: the current snapshot and the parts every stage reads.

@@ -10,7 +10,7 @@
 //!
 //! `analysis`, `query`, `synonyms`, `bits` → `error`, `request` → `schema` → `query_words` →
 //! `products` → `response` → `snapshot` → `context` → `facets` → `plan` → `matching` → `rank` →
-//! `snippets` → `search` → `suggest`, `similar` → `build` → `index` (the facade).
+//! `snippets` → `search` → `suggest`, `similar` → `inventory` → `build` → `index` (the facade).
 //!
 //! The crate's README describes each stage, the caches and the figures behind them, and where a
 //! change goes.
@@ -26,6 +26,7 @@ mod context;
 mod error;
 mod facets;
 mod index;
+mod inventory;
 mod matching;
 mod plan;
 mod products;
@@ -45,6 +46,7 @@ pub mod synonyms;
 pub use analysis::{Analyzer, Token, TokenKind};
 pub use error::SearchError;
 pub use index::SearchIndex;
+pub use inventory::{IndexedProject, content_version, facet_map, facet_values};
 pub use products::ProductHit;
 pub use request::{SearchRequest, Sort};
 pub use response::{FacetCount, Hit, Notice, SearchResponse};

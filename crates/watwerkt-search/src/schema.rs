@@ -70,6 +70,10 @@ const FIELD_GAP: usize = 100;
 /// has another schema, and `SearchIndex::open` rebuilds it.
 const TERMS_TOKENIZER: &str = "watwerkt_terms_2";
 const COMPLETION_TOKENIZER: &str = "watwerkt_completion";
+/// The fast field holding each document's `inventory::content_version`, for `watwerkt verify`.
+/// Named with the digest's version: a digest over other fields needs another name, so that
+/// indexes holding the old digests have another schema and are rebuilt.
+pub(crate) const CONTENT_FIELD: &str = "content_v1";
 /// Before a term: it takes the position of the term before it (a joined hyphenation).
 pub(crate) const SAME_POSITION: char = '\u{1}';
 /// Between fields: the next term is `FIELD_GAP` positions further.
@@ -97,6 +101,8 @@ pub const FACETS: &[&str] = &[
 /// The schema's fields, by role.
 pub(crate) struct Fields {
     pub(crate) number: Field,
+    /// The content version of the project the document was built from (see `inventory`).
+    pub(crate) content: Field,
     /// Stored text of the snippet fields, by name.
     pub(crate) stored: Vec<(&'static str, Field)>,
     /// Words and joined hyphenations, each repeated by its field's weight: the scored field.
@@ -120,7 +126,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 .set_index_option(option),
         )
     };
-    let number = b.add_text_field("number", STRING | STORED);
+    // Fast as well, so a consistency check reads every document's number without the store.
+    let number = b.add_text_field("number", STRING | STORED | tantivy::schema::FAST);
+    let content = b.add_u64_field(CONTENT_FIELD, tantivy::schema::FAST);
     let stored = SNIPPET_FIELDS
         .iter()
         .map(|name| (*name, b.add_text_field(name, STORED)))
@@ -144,6 +152,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         b.build(),
         Fields {
             number,
+            content,
             stored,
             body,
             parts,

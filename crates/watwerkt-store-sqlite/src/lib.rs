@@ -8,6 +8,8 @@
 //! begin twice on one thread); across processes, `BEGIN IMMEDIATE` waits up to 5 s for another
 //! writer and then fails with [`StoreError::Busy`].
 
+mod maintenance;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -82,6 +84,12 @@ impl SqliteStore {
 
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Restores a file written by [`Store::backup`] to a new store at `to` (which must not
+    /// exist), after checking it is a sound watwerkt store this version can open.
+    pub fn restore(from: &Path, to: &Path) -> Result<(), StoreError> {
+        maintenance::restore(from, to, MIGRATIONS.len())
     }
 
     /// A free read connection, or else the next one in turn.
@@ -527,6 +535,14 @@ impl Store for SqliteStore {
             .map_err(backend("reading store metadata"))?;
         rows.collect::<Result<_, _>>()
             .map_err(backend("reading store metadata"))
+    }
+
+    fn check_integrity(&self) -> Result<Vec<String>, StoreError> {
+        maintenance::check_integrity(&self.reader())
+    }
+
+    fn backup(&self, to: &Path) -> Result<u64, StoreError> {
+        maintenance::backup(&self.reader(), to)
     }
 }
 

@@ -93,6 +93,31 @@ pub trait Store: Send + Sync {
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
     /// Every metadata key set by [`StoreTx::set_meta`] with its value, by key.
     fn all_meta(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// The backend's own check of its files and constraints, for `watwerkt verify`: one line per
+    /// problem found, naming the table or object and what is wrong; empty when the store is
+    /// sound. An `Err` means the check itself could not run. SQLite runs
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; a PostgreSQL backend should check
+    /// its foreign keys and constraints with queries of its own (and `amcheck` where installed).
+    /// The default says the backend has no check yet, so `verify` fails rather than pass unseen.
+    fn check_integrity(&self) -> Result<Vec<String>, StoreError> {
+        Err(StoreError::Backend {
+            op: "checking the store's integrity",
+            message: "this store backend has no integrity check yet".into(),
+        })
+    }
+    /// Writes a consistent copy of the whole store to the file `to` while writers go on (the
+    /// copy holds one committed state), for `watwerkt backup`; returns the generation the copy
+    /// holds. Written beside `to` and renamed, so a failed backup never leaves half a file. The
+    /// default says the backend cannot (PostgreSQL: use `pg_dump`).
+    fn backup(&self, to: &std::path::Path) -> Result<u64, StoreError> {
+        Err(StoreError::Backend {
+            op: "writing a backup",
+            message: format!(
+                "{}: this store backend cannot write a backup file yet; use the database's own dump tool (PostgreSQL: pg_dump)",
+                to.display()
+            ),
+        })
+    }
 }
 
 pub mod book;
