@@ -484,6 +484,56 @@ impl Store for PgStore {
         )?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
+
+    fn check_integrity(&self) -> Result<Vec<String>, StoreError> {
+        const OP: &str = "checking integrity";
+        let mut conn = self.reader()?;
+        let mut problems = Vec::new();
+        let orphans: i64 = conn
+            .query(
+                "SELECT COUNT(*) FROM revisions r WHERE NOT EXISTS
+                 (SELECT 1 FROM projects p WHERE p.number = r.number)",
+                OP,
+                &[],
+            )?
+            .first()
+            .map_or(0, |r| r.get(0));
+        if orphans > 0 {
+            problems.push(format!("revisions: {orphans} rows name no stored project"));
+        }
+        let unvalidated = conn.query(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint
+             WHERE NOT convalidated AND connamespace = current_schema()::regnamespace",
+            OP,
+            &[],
+        )?;
+        problems.extend(unvalidated.iter().map(|r| {
+            format!(
+                "{}: constraint {} is not validated",
+                r.get::<_, String>(0),
+                r.get::<_, String>(1)
+            )
+        }));
+        drop(conn);
+        let generation = self.generation()?;
+        let mut conn = self.reader()?;
+        let newest: i64 = conn
+            .query(
+                "SELECT GREATEST(
+                     (SELECT COALESCE(MAX(changed_generation), 0) FROM projects),
+                     (SELECT COALESCE(MAX(replaced_at_generation), 0) FROM revisions))",
+                OP,
+                &[],
+            )?
+            .first()
+            .map_or(0, |r| r.get(0));
+        if newest as u64 > generation {
+            problems.push(format!(
+                "meta: generation {generation} is older than changes recorded at {newest}"
+            ));
+        }
+        Ok(problems)
+    }
 }
 
 #[cfg(test)]

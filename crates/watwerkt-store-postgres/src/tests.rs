@@ -70,3 +70,22 @@ fn errors_name_the_server_but_not_the_password() {
     assert!(err.contains("postgres://ww@127.0.0.1:1/none"), "{err}");
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+#[test]
+fn the_integrity_check_finds_a_generation_behind_its_changes() {
+    let Some((db, s)) = store() else { return };
+    assert_eq!(s.check_integrity().unwrap(), Vec::<String>::new());
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&watwerkt_store::contract::sample(1))
+        .unwrap();
+    tx.commit().unwrap();
+    assert_eq!(s.check_integrity().unwrap(), Vec::<String>::new());
+    let mut c = postgres::Client::connect(db.url(), postgres::NoTls).unwrap();
+    c.batch_execute("UPDATE meta SET value = '0' WHERE key = 'generation'")
+        .unwrap();
+    let problems = s.check_integrity().unwrap();
+    assert!(
+        problems.len() == 1 && problems[0].contains("generation 0"),
+        "{problems:?}"
+    );
+}
