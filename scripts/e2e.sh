@@ -36,9 +36,16 @@ cargo test --workspace --locked --no-run
 source scripts/serve-fresh.sh
 serve_fresh e2e
 
+# An editor for the back-office test, made as a user would (the server reads accounts per request).
+editor_email=redacteur@example.org
+editor_password="e2e wachtwoord $RANDOM$RANDOM"
+echo "$editor_password" | target/debug/watwerkt --data-dir "$work/data" \
+  user add "$editor_email" --role editor --password-stdin >/dev/null
+
 step "browser tests"
 status=0
-(cd e2e && WATWERKT_URL="$url" node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs) || status=$?
+(cd e2e && WATWERKT_URL="$url" WATWERKT_EDITOR_EMAIL="$editor_email" \
+  WATWERKT_EDITOR_PASSWORD="$editor_password" node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs) || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log" >&2
   tail -n 50 "$log" >&2

@@ -14,6 +14,9 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, params};
 use watwerkt_domain::{Email, Role};
 
+/// File name of the accounts store inside the data directory.
+pub const ACCOUNTS_FILE: &str = "accounts.sqlite";
+
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
 
 /// A session ends after this long without a request…
@@ -116,6 +119,15 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// The accounts of a data directory, created when new.
+    pub fn open_in(data_dir: &Path) -> Result<Accounts, AccountError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| AccountError::Open {
+            path: data_dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::open(&data_dir.join(ACCOUNTS_FILE))
+    }
+
     #[tracing::instrument]
     pub fn open(path: &Path) -> Result<Accounts, AccountError> {
         let open_err = |message: String| AccountError::Open {

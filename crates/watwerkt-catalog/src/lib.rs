@@ -13,6 +13,7 @@
 //! again in one transaction.
 
 mod bundled;
+mod edit;
 mod location;
 mod restore;
 pub mod verify;
@@ -33,6 +34,7 @@ use watwerkt_search::{SearchError, SearchIndex};
 use watwerkt_store::{Store, StoreError, WriteSummary};
 
 pub use bundled::BUNDLED_PAGES;
+pub use edit::{EditError, Edited, changed_fields, record_json};
 pub use location::StoreLocation;
 pub use restore::restore;
 

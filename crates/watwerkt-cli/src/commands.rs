@@ -648,11 +648,13 @@ pub fn reindex(ctx: &Ctx) -> Result<ExitCode, Failure> {
 
 pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure> {
     let catalog = std::sync::Arc::new(ctx.catalog()?);
+    let accounts = std::sync::Arc::new(watwerkt_accounts::Accounts::open_in(&ctx.data_dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(watwerkt_web::serve(
         catalog,
+        accounts,
         addr,
         watwerkt_web::WebConfig::default(),
     ))?;

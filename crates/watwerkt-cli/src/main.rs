@@ -1,6 +1,7 @@
 //! The `watwerkt` command: one binary for importing, inspecting, searching and serving a
 //! research-programme catalogue. Exit codes: 0 ok, 1 data errors, 2 usage errors.
 
+mod accounts;
 mod backup;
 mod commands;
 mod database_url;
@@ -117,6 +118,14 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Copy a whole store (projects with their earlier versions, generation, programme,
+    /// metadata) into an empty one, e.g. --from sqlite:PATH --to postgres://…
+    Migrate {
+        #[arg(long, value_name = "URL")]
+        from: String,
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Compare the store and the search index (every project, its content version and labels,
     /// facet counts) and check the store's integrity; exit 1 with what disagrees.
     Verify,
@@ -131,13 +140,15 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Copy a whole store (projects with their earlier versions, generation, programme,
-    /// metadata) into an empty one, e.g. --from sqlite:PATH --to postgres://…
-    Migrate {
-        #[arg(long, value_name = "URL")]
-        from: String,
-        #[arg(long, value_name = "URL")]
-        to: String,
+    /// Back-office accounts: add, list, disable, enable, reset.
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// Bearer tokens for the API's write endpoints: create, revoke.
+    Token {
+        #[command(subcommand)]
+        command: accounts::TokenCommand,
     },
     /// Serve the website and the JSON search API (a new data directory gets the bundled catalogue).
     Serve {
@@ -222,10 +233,12 @@ fn main() -> ExitCode {
         Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
+        Command::Migrate { from, to } => migrate::migrate(&ctx, &from, &to),
         Command::Verify => verify::verify(&ctx),
         Command::Backup { file } => backup::backup(&ctx, &file),
         Command::Restore { file } => backup::restore(&ctx, &file),
-        Command::Migrate { from, to } => migrate::migrate(&ctx, &from, &to),
+        Command::User { command } => accounts::user(&ctx, command),
+        Command::Token { command } => accounts::token(&ctx, command),
         Command::Serve { addr } => commands::serve(&ctx, addr),
     };
     match result {

@@ -73,6 +73,7 @@ pub async fn conditional(State(app): State<Shared>, req: Request, next: Next) ->
     let path = req.uri().path();
     if !matches!(*req.method(), Method::GET | Method::HEAD)
         || path.starts_with("/static/")
+        || path.starts_with("/beheer")
         || path == "/healthz"
     {
         return next.run(req).await;
@@ -107,8 +108,11 @@ pub async fn conditional(State(app): State<Shared>, req: Request, next: Next) ->
             HeaderValue::from_str(&etag),
             HeaderValue::from_str(&last_modified),
         ) {
-            h.insert(header::ETAG, e);
-            h.insert(header::LAST_MODIFIED, l);
+            // A handler's own validator (a project's revision) stays.
+            if !h.contains_key(header::ETAG) {
+                h.insert(header::ETAG, e);
+                h.insert(header::LAST_MODIFIED, l);
+            }
         }
         // Stored, but checked with the server before each use: cheap thanks to the 304s above.
         h.entry(header::CACHE_CONTROL)

@@ -129,6 +129,11 @@ struct ErrorPage {
     fix: Option<(&'static str, String)>,
 }
 
+/// Marks a response whose body is already the right one (a back-office page, an API problem
+/// with fields of its own), which [`error_pages`] leaves as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered;
+
 /// Renders the body of every failed request: our own errors, and the rejections of axum's
 /// extractors (an undecodable path segment, a wrong method), which would otherwise be plain text.
 pub async fn error_pages(req: Request, next: Next) -> Response {
@@ -136,7 +141,9 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     let query = req.uri().query().map(str::to_owned);
     let res = next.run(req).await;
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || res.extensions().get::<Rendered>().is_some()
+    {
         return res;
     }
     let failure = res.extensions().get::<Failure>().cloned();

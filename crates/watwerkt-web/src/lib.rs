@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod backoffice;
 mod cache;
 mod directory;
 mod error;
@@ -29,6 +30,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use watwerkt_accounts::Accounts;
 use watwerkt_catalog::Catalog;
 
 pub use i18n::Lang;
@@ -69,6 +71,8 @@ pub enum WebError {
 
 pub(crate) struct AppState {
     pub catalog: Arc<Catalog>,
+    /// Back-office accounts, sessions and the audit log.
+    pub accounts: Arc<Accounts>,
     pub directory: directory::DirectoryCache,
     pub gap_maps: gap_map::GapMapCache,
     pub validators: cache::Validators,
@@ -115,10 +119,11 @@ fn pages() -> Router<Shared> {
 }
 
 /// The application, for the server and for tests.
-pub fn router(catalog: Arc<Catalog>, config: WebConfig) -> Router {
+pub fn router(catalog: Arc<Catalog>, accounts: Arc<Accounts>, config: WebConfig) -> Router {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
     let state = Arc::new(AppState {
         catalog,
+        accounts,
         directory: Default::default(),
         gap_maps: Default::default(),
         validators: cache::Validators::new(),
@@ -135,6 +140,7 @@ pub fn router(catalog: Arc<Catalog>, config: WebConfig) -> Router {
             get(|| async { axum::response::Redirect::permanent("/en") }),
         )
         .nest("/api/v1", api::router())
+        .nest("/beheer", backoffice::router())
         .route("/oai", get(oai::get).post(oai::post))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
@@ -162,6 +168,7 @@ pub fn router(catalog: Arc<Catalog>, config: WebConfig) -> Router {
 /// Serves until the process is stopped; prints the address once listening.
 pub async fn serve(
     catalog: Arc<Catalog>,
+    accounts: Arc<Accounts>,
     addr: SocketAddr,
     config: WebConfig,
 ) -> Result<(), WebError> {
@@ -171,7 +178,7 @@ pub async fn serve(
     let local = listener.local_addr().map_err(WebError::Serve)?;
     println!("watwerkt: serving on http://{local}");
     // With the peer's address, which the API's rate limit keys on.
-    let app = router(catalog, config).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(catalog, accounts, config).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).await.map_err(WebError::Serve)
 }
 

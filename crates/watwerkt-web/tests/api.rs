@@ -320,7 +320,8 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     let config = watwerkt_web::WebConfig {
         api_requests_per_minute: 3,
     };
-    let app = watwerkt_web::router(Arc::new(catalog), config)
+    let accounts = Arc::new(watwerkt_accounts::Accounts::open_in(dir.path()).unwrap());
+    let app = watwerkt_web::router(Arc::new(catalog), accounts, config)
         .into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

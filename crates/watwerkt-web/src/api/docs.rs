@@ -13,19 +13,21 @@ use utoipa::openapi::{Content, Header, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::views::Problem;
-use super::{directory, evidence_map, projects};
+use super::{directory, evidence_map, projects, write};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "watwerkt API",
         version = "1",
-        description = "The project catalogue of the research programme Vakkundig aan het werk as data: search, project records with what works for whom, the catalogue's lists and the evidence gap map. Read-only and public: any origin may call it (CORS). Errors are RFC 9457 problem documents; answers carry an ETag (send If-None-Match for a 304); each client may make a limited number of requests per minute (429 with Retry-After past it).",
+        description = "The project catalogue of the research programme Vakkundig aan het werk as data: search, project records with what works for whom, the catalogue's lists and the evidence gap map. Public to read: any origin may call it (CORS); editing a project takes a bearer token (`watwerkt token create`). Errors are RFC 9457 problem documents; answers carry an ETag (send If-None-Match for a 304); each client may make a limited number of requests per minute (429 with Retry-After past it).",
     ),
     paths(
         projects::search,
         projects::project,
         projects::similar,
+        write::patch,
+        write::revisions,
         projects::suggest,
         directory::organisations,
         directory::municipalities,
@@ -38,6 +40,7 @@ use super::{directory, evidence_map, projects};
         (name = "projects", description = "Search and read projects."),
         (name = "catalogue", description = "The catalogue's lists and the programme."),
         (name = "what works", description = "What works for whom."),
+        (name = "editing", description = "Editing projects, with a bearer token from `watwerkt token create`."),
     ),
     components(schemas(Problem)),
     modifiers(&EveryOperation)
@@ -50,6 +53,13 @@ struct EveryOperation;
 
 impl Modify for EveryOperation {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
         let problem = |description: &str| {
             ResponseBuilder::new().description(description).content(
                 "application/problem+json",

@@ -1,5 +1,5 @@
-//! What every request under `/api/v1` passes first: CORS (any origin may read the API, which
-//! is public and takes no credentials) and a per-client rate limit.
+//! What every request under `/api/v1` passes first: CORS (any origin may call the API: reads are
+//! public, and writes take a bearer token, never an ambient cookie) and a per-client rate limit.
 //!
 //! The limit is a token bucket per client IP address: it holds as many requests as the limit
 //! per minute and refills at that rate, so a client may burst up to a minute's worth and then
@@ -95,11 +95,13 @@ pub async fn edge(State(app): State<Shared>, req: Request, next: Next) -> Respon
         allow_any_origin(h);
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, HEAD, OPTIONS"),
+            HeaderValue::from_static("GET, HEAD, PATCH, OPTIONS"),
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Accept, If-None-Match, If-Modified-Since"),
+            HeaderValue::from_static(
+                "Accept, If-None-Match, If-Modified-Since, Authorization, Content-Type, If-Match",
+            ),
         );
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,

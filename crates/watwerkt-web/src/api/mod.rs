@@ -15,6 +15,7 @@ mod evidence_map;
 mod params;
 mod projects;
 mod views;
+mod write;
 
 use axum::Router;
 use axum::routing::get;
@@ -48,7 +49,11 @@ impl ApiState {
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/projects", get(projects::search))
-        .route("/projects/{number}", get(projects::project))
+        .route(
+            "/projects/{number}",
+            get(projects::project).patch(write::patch),
+        )
+        .route("/projects/{number}/revisions", get(write::revisions))
         .route("/projects/{number}/similar", get(projects::similar))
         .route("/suggest", get(projects::suggest))
         .route("/organisations", get(directory::organisations))

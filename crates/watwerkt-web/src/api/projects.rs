@@ -86,7 +86,7 @@ pub async fn search(
     .into_response())
 }
 
-fn project_number(raw: &str) -> Result<ProjectNumber, AppError> {
+pub(super) fn project_number(raw: &str) -> Result<ProjectNumber, AppError> {
     ProjectNumber::parse(raw).map_err(|_| AppError::BadProjectNumber(raw.to_owned()))
 }
 

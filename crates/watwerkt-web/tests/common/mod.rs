@@ -29,6 +29,7 @@ impl Reply {
 pub struct TestApp {
     addr: SocketAddr,
     pub catalog: Arc<Catalog>,
+    pub accounts: Arc<watwerkt_accounts::Accounts>,
     dir: tempfile::TempDir,
 }
 
@@ -58,11 +59,18 @@ impl TestApp {
         .unwrap();
         catalog.import(&[evil], &|_| {}).unwrap();
         let catalog = Arc::new(catalog);
-        let app = router(catalog.clone(), WebConfig::default());
+        let accounts = Arc::new(watwerkt_accounts::Accounts::open_in(dir.path()).unwrap());
+        let app = router(catalog.clone(), accounts.clone(), WebConfig::default())
+            .into_make_service_with_connect_info::<SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        TestApp { addr, catalog, dir }
+        TestApp {
+            addr,
+            catalog,
+            accounts,
+            dir,
+        }
     }
 
     pub async fn request(&self, method: &str, target: &str, extra: &str) -> Reply {
@@ -78,6 +86,35 @@ impl TestApp {
         let status = head[9..12].parse().unwrap();
         Reply {
             status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    /// A request with headers and a body.
+    pub async fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        let mut extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
+        extra.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let req = format!(
+            "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}\r\n{body}"
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.unwrap();
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        Reply {
+            status: head[9..12].parse().unwrap(),
             head: head.to_string(),
             body: body.to_string(),
         }
