@@ -26,6 +26,7 @@ use postgres::types::ToSql;
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_store::book::TxBook;
 use watwerkt_store::codec::{self, Encoded, decode};
+use watwerkt_store::rows::{self, Rows};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
 
 pub use connection::redacted;
@@ -184,77 +185,95 @@ impl PgTx<'_> {
     }
 }
 
+impl Rows for PgTx<'_> {
+    fn insert_if_new(
+        &mut self,
+        project: &Project,
+        row: &Encoded,
+        generation: u64,
+    ) -> Result<bool, StoreError> {
+        let sql = "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (number) DO NOTHING";
+        Ok(self.write_row(sql, "inserting a project", project, row, generation)? == 1)
+    }
+
+    fn stored(&mut self, number: &ProjectNumber) -> Result<Option<Encoded>, StoreError> {
+        let row = self.conn.query_opt(
+            "SELECT content, sources, derived FROM projects WHERE number = $1",
+            "reading a project",
+            &[&number.as_str()],
+        )?;
+        Ok(row.map(|r| Encoded {
+            content: r.get(0),
+            sources: r.get(1),
+            derived: r.get(2),
+        }))
+    }
+
+    fn set_sources(&mut self, number: &ProjectNumber, sources: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE projects SET sources = $2 WHERE number = $1",
+            "updating sources",
+            &[&number.as_str(), &sources],
+        )?;
+        Ok(())
+    }
+
+    fn set_derived(
+        &mut self,
+        number: &ProjectNumber,
+        derived: &str,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE projects SET derived = $2, changed_generation = $3 WHERE number = $1",
+            "updating derived labels",
+            &[&number.as_str(), &derived, &(generation as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn add_revision(
+        &mut self,
+        number: &ProjectNumber,
+        revision: Option<u32>,
+        old: &Encoded,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
+             VALUES ($1, COALESCE($2, (SELECT COALESCE(MAX(revision), 0) + 1 FROM revisions WHERE number = $1)),
+                     $3, $4, $5)",
+            "keeping a revision",
+            &[
+                &number.as_str(),
+                &revision.map(|r| r as i32),
+                &(generation as i64),
+                &old.content,
+                &old.sources,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn replace(
+        &mut self,
+        project: &Project,
+        row: &Encoded,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        let sql =
+            "UPDATE projects SET content = $2, sources = $3, theme = $4, status = $5, start = $6,
+                   changed_generation = $7, derived = $8 WHERE number = $1";
+        self.write_row(sql, "updating a project", project, row, generation)?;
+        Ok(())
+    }
+}
+
 impl StoreTx for PgTx<'_> {
     fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError> {
-        let number = project.number.as_str();
-        let new = codec::encode(project);
-        let next = self.book.next() as i64;
-        // Most rows of a bulk import are new: try the insert first and read back only on conflict.
-        let inserted = self.write_row(
-            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (number) DO NOTHING",
-            "inserting a project",
-            project,
-            &new,
-            next as u64,
-        )? == 1;
-        let existing = if inserted {
-            None
-        } else {
-            self.conn
-                .query_opt(
-                    "SELECT content, sources, derived FROM projects WHERE number = $1",
-                    "reading a project",
-                    &[&number],
-                )?
-                .map(|r| Encoded {
-                    content: r.get(0),
-                    sources: r.get(1),
-                    derived: r.get(2),
-                })
-        };
-        let outcome = match existing {
-            None => Upsert::Inserted,
-            Some(old) if old.content == new.content => {
-                // Same content seen in another file: remember where, but it is not a new version.
-                if old.sources != new.sources {
-                    self.conn.execute(
-                        "UPDATE projects SET sources = $2 WHERE number = $1",
-                        "updating sources",
-                        &[&number, &new.sources],
-                    )?;
-                }
-                if old.derived == new.derived {
-                    Upsert::Unchanged
-                } else {
-                    // Labels derived again (the lexicon changed): the index must follow, but
-                    // the catalogue's content did not change, so no revision.
-                    self.conn.execute(
-                        "UPDATE projects SET derived = $2, changed_generation = $3 WHERE number = $1",
-                        "updating derived labels",
-                        &[&number, &new.derived, &next],
-                    )?;
-                    Upsert::Updated
-                }
-            }
-            Some(old) => {
-                self.conn.execute(
-                    "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
-                     VALUES ($1, (SELECT COALESCE(MAX(revision), 0) + 1 FROM revisions WHERE number = $1), $2, $3, $4)",
-                    "keeping a revision",
-                    &[&number, &next, &old.content, &old.sources],
-                )?;
-                self.write_row(
-                    "UPDATE projects SET content = $2, sources = $3, theme = $4, status = $5, start = $6,
-                     changed_generation = $7, derived = $8 WHERE number = $1",
-                    "updating a project",
-                    project,
-                    &new,
-                    next as u64,
-                )?;
-                Upsert::Updated
-            }
-        };
+        let next = self.book.next();
+        let outcome = rows::upsert(self, project, next)?;
         self.book.upserted(&project.number, outcome);
         Ok(outcome)
     }
@@ -305,31 +324,7 @@ impl StoreTx for PgTx<'_> {
         project: &Project,
         revisions: &[Revision],
     ) -> Result<(), StoreError> {
-        let encoded = codec::encode(project);
-        self.write_row(
-            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            "restoring a project",
-            project,
-            &encoded,
-            // Not read back by any reader; the last replacement is the closest known.
-            revisions.last().map_or(1, |r| r.replaced_at_generation),
-        )?;
-        for r in revisions {
-            let old = codec::encode(&r.project);
-            self.conn.execute(
-                "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
-                 VALUES ($1, $2, $3, $4, $5)",
-                "restoring a revision",
-                &[
-                    &project.number.as_str(),
-                    &(r.revision as i32),
-                    &(r.replaced_at_generation as i64),
-                    &old.content,
-                    &old.sources,
-                ],
-            )?;
-        }
+        rows::restore(self, project, revisions)?;
         self.book.upserted(&project.number, Upsert::Inserted);
         Ok(())
     }

@@ -18,6 +18,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_store::book::TxBook;
 use watwerkt_store::codec::{self, Encoded, decode};
+use watwerkt_store::rows::{self, Rows};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
 
 /// Schema migrations in order; `PRAGMA user_version` records how many were applied.
@@ -164,15 +165,6 @@ fn read_generation(c: &Connection) -> Result<u64, StoreError> {
     })
 }
 
-/// One project's encoded row.
-struct Row<'a> {
-    project: &'a Project,
-    content: &'a str,
-    sources: &'a str,
-    derived: &'a str,
-    generation: u64,
-}
-
 /// The open write transaction; rolls back on drop unless committed.
 struct SqliteTx<'a> {
     conn: MutexGuard<'a, Connection>,
@@ -182,79 +174,8 @@ struct SqliteTx<'a> {
 
 impl StoreTx for SqliteTx<'_> {
     fn upsert_project(&mut self, project: &Project) -> Result<Upsert, StoreError> {
-        let number = project.number.as_str();
-        let Encoded {
-            content,
-            sources,
-            derived,
-        } = codec::encode(project);
         let next = self.book.next();
-        let row = Row {
-            project,
-            content: &content,
-            sources: &sources,
-            derived: &derived,
-            generation: next,
-        };
-        // Most rows of a bulk import are new: try the insert first and read back only on conflict.
-        let inserted = self.write_row(
-            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (number) DO NOTHING",
-            "inserting a project",
-            &row,
-        )? == 1;
-        let existing: Option<(String, String, String)> = if inserted {
-            None
-        } else {
-            self.conn
-                .prepare_cached("SELECT content, sources, derived FROM projects WHERE number = ?1")
-                .and_then(|mut s| {
-                    s.query_row([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                        .optional()
-                })
-                .map_err(backend("reading a project"))?
-        };
-        let outcome = match existing {
-            None => Upsert::Inserted,
-            Some((old_content, old_sources, old_derived)) if old_content == content => {
-                // Same content seen in another file: remember where, but it is not a new version.
-                if old_sources != sources {
-                    self.conn
-                        .prepare_cached("UPDATE projects SET sources = ?2 WHERE number = ?1")
-                        .and_then(|mut s| s.execute(params![number, sources]))
-                        .map_err(backend("updating sources"))?;
-                }
-                if old_derived == derived {
-                    Upsert::Unchanged
-                } else {
-                    // Labels derived again (the lexicon changed): the index must follow, but
-                    // the catalogue's content did not change, so no revision.
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE projects SET derived = ?2, changed_generation = ?3 WHERE number = ?1",
-                        )
-                        .and_then(|mut s| s.execute(params![number, derived, next as i64]))
-                        .map_err(backend("updating derived labels"))?;
-                    Upsert::Updated
-                }
-            }
-            Some((old_content, old_sources, _)) => {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
-                         VALUES (?1, (SELECT COALESCE(MAX(revision), 0) + 1 FROM revisions WHERE number = ?1), ?2, ?3, ?4)",
-                    )
-                    .and_then(|mut s| s.execute(params![number, next as i64, old_content, old_sources]))
-                    .map_err(backend("keeping a revision"))?;
-                self.write_row(
-                    "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
-                     changed_generation = ?7, derived = ?8 WHERE number = ?1",
-                    "updating a project",
-                    &row,
-                )?;
-                Upsert::Updated
-            }
-        };
+        let outcome = rows::upsert(self, project, next)?;
         self.book.upserted(&project.number, outcome);
         Ok(outcome)
     }
@@ -306,43 +227,7 @@ impl StoreTx for SqliteTx<'_> {
         project: &Project,
         revisions: &[Revision],
     ) -> Result<(), StoreError> {
-        let Encoded {
-            content,
-            sources,
-            derived,
-        } = codec::encode(project);
-        let row = Row {
-            project,
-            content: &content,
-            sources: &sources,
-            derived: &derived,
-            // Not read back by any reader; the last replacement is the closest known.
-            generation: revisions.last().map_or(1, |r| r.replaced_at_generation),
-        };
-        self.write_row(
-            "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            "restoring a project",
-            &row,
-        )?;
-        for r in revisions {
-            let old = codec::encode(&r.project);
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .and_then(|mut s| {
-                    s.execute(params![
-                        project.number.as_str(),
-                        r.revision,
-                        r.replaced_at_generation as i64,
-                        old.content,
-                        old.sources
-                    ])
-                })
-                .map_err(backend("restoring a revision"))?;
-        }
+        rows::restore(self, project, revisions)?;
         self.book.upserted(&project.number, Upsert::Inserted);
         Ok(())
     }
@@ -377,8 +262,14 @@ impl SqliteTx<'_> {
     /// Runs an INSERT or UPDATE of a project row whose parameters are ?1 number, ?2 content,
     /// ?3 sources, ?4 theme, ?5 status, ?6 start, ?7 generation, ?8 derived; returns the rows
     /// changed.
-    fn write_row(&self, sql: &str, op: &'static str, row: &Row) -> Result<usize, StoreError> {
-        let p = row.project;
+    fn write_row(
+        &self,
+        sql: &str,
+        op: &'static str,
+        p: &Project,
+        row: &Encoded,
+        generation: u64,
+    ) -> Result<usize, StoreError> {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| {
@@ -389,11 +280,102 @@ impl SqliteTx<'_> {
                     p.theme.name(),
                     p.status.map(|s| s.name()),
                     p.start.map(|d| d.to_string()),
-                    row.generation as i64,
+                    generation as i64,
                     row.derived
                 ])
             })
             .map_err(backend(op))
+    }
+}
+
+impl Rows for SqliteTx<'_> {
+    fn insert_if_new(
+        &mut self,
+        project: &Project,
+        row: &Encoded,
+        generation: u64,
+    ) -> Result<bool, StoreError> {
+        let sql = "INSERT INTO projects (number, content, sources, theme, status, start, changed_generation, derived)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (number) DO NOTHING";
+        Ok(self.write_row(sql, "inserting a project", project, row, generation)? == 1)
+    }
+
+    fn stored(&mut self, number: &ProjectNumber) -> Result<Option<Encoded>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT content, sources, derived FROM projects WHERE number = ?1")
+            .and_then(|mut s| {
+                s.query_row([number.as_str()], |r| {
+                    Ok(Encoded {
+                        content: r.get(0)?,
+                        sources: r.get(1)?,
+                        derived: r.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(backend("reading a project"))
+    }
+
+    fn set_sources(&mut self, number: &ProjectNumber, sources: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE projects SET sources = ?2 WHERE number = ?1")
+            .and_then(|mut s| s.execute(params![number.as_str(), sources]))
+            .map_err(backend("updating sources"))?;
+        Ok(())
+    }
+
+    fn set_derived(
+        &mut self,
+        number: &ProjectNumber,
+        derived: &str,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE projects SET derived = ?2, changed_generation = ?3 WHERE number = ?1",
+            )
+            .and_then(|mut s| s.execute(params![number.as_str(), derived, generation as i64]))
+            .map_err(backend("updating derived labels"))?;
+        Ok(())
+    }
+
+    fn add_revision(
+        &mut self,
+        number: &ProjectNumber,
+        revision: Option<u32>,
+        old: &Encoded,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO revisions (number, revision, replaced_at_generation, content, sources)
+                 VALUES (?1, COALESCE(?2, (SELECT COALESCE(MAX(revision), 0) + 1 FROM revisions WHERE number = ?1)),
+                         ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    number.as_str(),
+                    revision,
+                    generation as i64,
+                    old.content,
+                    old.sources
+                ])
+            })
+            .map_err(backend("keeping a revision"))?;
+        Ok(())
+    }
+
+    fn replace(
+        &mut self,
+        project: &Project,
+        row: &Encoded,
+        generation: u64,
+    ) -> Result<(), StoreError> {
+        let sql =
+            "UPDATE projects SET content = ?2, sources = ?3, theme = ?4, status = ?5, start = ?6,
+                   changed_generation = ?7, derived = ?8 WHERE number = ?1";
+        self.write_row(sql, "updating a project", project, row, generation)?;
+        Ok(())
     }
 }
 

@@ -124,3 +124,4 @@ pub mod book;
 pub mod codec;
 pub mod contract;
 mod derived;
+pub mod rows;
