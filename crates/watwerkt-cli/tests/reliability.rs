@@ -66,6 +66,12 @@ fn a_restored_backup_exports_byte_identically_and_verifies() {
     let done: Value =
         serde_json::from_str(&ok(&data, &["--json", "backup", file.to_str().unwrap()])).unwrap();
     assert_eq!(done["generation"], 2, "{done}");
+    // A place it cannot write: refused by the name asked for, nothing left behind.
+    let nowhere = root.path().join("missing/backup.sqlite");
+    let out = run(&data, &["backup", nowhere.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(nowhere.to_str().unwrap()), "{err}");
 
     let restored = root.path().join("restored");
     let out = ok(&restored, &["restore", file.to_str().unwrap()]);

@@ -59,7 +59,7 @@ pub(crate) fn check_integrity(c: &Connection) -> Result<Vec<String>, StoreError>
 /// it into place; returns the store generation the copy holds.
 pub(crate) fn backup(from: &Connection, to: &Path) -> Result<u64, StoreError> {
     let tmp = temp_beside(to);
-    let result = copy(from, &tmp).and_then(|generation| {
+    let result = copy(from, &tmp, to).and_then(|generation| {
         std::fs::rename(&tmp, to)
             .map(|()| generation)
             .map_err(|e| StoreError::Open {
@@ -131,14 +131,18 @@ fn temp_beside(to: &Path) -> PathBuf {
 }
 
 /// The online backup in one step (one read transaction of the source), into a rollback-journal
-/// file at `tmp`, synced; returns the generation the copy holds.
-fn copy(from: &Connection, tmp: &Path) -> Result<u64, StoreError> {
+/// file at `tmp` beside `to`, synced; returns the generation the copy holds.
+fn copy(from: &Connection, tmp: &Path, to: &Path) -> Result<u64, StoreError> {
     let op = "writing the backup";
-    let open_err = |e: rusqlite::Error| StoreError::Open {
-        path: tmp.display().to_string(),
-        message: e.to_string(),
+    // Named by the file the user asked for; the temporary file is an implementation detail.
+    let open_err = |e: &dyn std::fmt::Display| StoreError::Backend {
+        op,
+        message: format!(
+            "{}: cannot write the backup there ({e}); expected a writable directory",
+            to.display()
+        ),
     };
-    let mut dst = Connection::open(tmp).map_err(open_err)?;
+    let mut dst = Connection::open(tmp).map_err(|e| open_err(&e))?;
     {
         let b = Backup::new(from, &mut dst).map_err(crate::backend(op))?;
         let started = std::time::Instant::now();
@@ -158,12 +162,9 @@ fn copy(from: &Connection, tmp: &Path) -> Result<u64, StoreError> {
     dst.pragma_update(None, "journal_mode", "DELETE")
         .map_err(crate::backend(op))?;
     let generation = crate::read_generation(&dst)?;
-    dst.close().map_err(|(_, e)| open_err(e))?;
+    dst.close().map_err(|(_, e)| open_err(&e))?;
     std::fs::File::open(tmp)
         .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::Open {
-            path: tmp.display().to_string(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| open_err(&e))?;
     Ok(generation)
 }
