@@ -14,6 +14,7 @@
 
 mod bundled;
 mod edit;
+pub mod export;
 mod location;
 mod restore;
 pub mod verify;

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 use watwerkt_catalog::{Catalog, CatalogError, ImportOutcome, LabelGaps, StoreLocation};
-use watwerkt_domain::record::ProjectRecord;
 use watwerkt_domain::{Derived, Dimension, Project, ProjectNumber, Theme};
 use watwerkt_import::{QualityReport, Severity};
 use watwerkt_labels::Vocabulary;
@@ -151,137 +150,26 @@ fn write_export(
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let store = catalog.store();
-    match format {
-        ExportFormat::Jsonl => {
-            // The write error itself is kept, so a closed pipe is told apart from a failing store.
-            let mut write_error = None;
-            let read = store.for_each_project(&mut |p| {
-                write_jsonl_line(out, &p).map_err(|e| {
-                    let stop = watwerkt_store::StoreError::Backend {
-                        op: "writing the export",
-                        message: e.to_string(),
-                    };
-                    write_error = Some(e);
-                    stop
-                })
-            });
-            if let Some(e) = write_error {
-                return Err(e.into());
-            }
-            read?;
-        }
-        ExportFormat::Json => {
-            #[derive(Serialize)]
-            struct Whole {
-                programme: watwerkt_domain::Programme,
-                projects: Vec<ProjectRecord>,
-            }
-            let mut projects = Vec::new();
-            store.for_each_project(&mut |p| {
-                projects.push(ProjectRecord::from(&p));
-                Ok(())
-            })?;
-            let whole = Whole {
-                programme: catalog.programme().map_err(catalog_failure)?,
-                projects,
-            };
-            serde_json::to_writer_pretty(&mut *out, &whole)?;
-            writeln!(out)?;
-        }
-        ExportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(CSV_HEADER)?;
-            let mut failed = None;
-            store.for_each_project(&mut |p| {
-                if failed.is_none()
-                    && let Err(e) = w.write_record(csv_row(&p))
-                {
-                    failed = Some(e);
-                }
-                Ok(())
-            })?;
-            if let Some(e) = failed {
-                return Err(e.into());
-            }
-            w.flush()?;
-        }
+    use watwerkt_catalog::export::{self, CsvOptions, ExportError, Selection};
+    let format = match format {
+        ExportFormat::Jsonl => export::ExportFormat::Jsonl,
+        ExportFormat::Json => export::ExportFormat::Json,
+        ExportFormat::Csv => export::ExportFormat::Csv,
+        ExportFormat::CsvSemicolon => export::ExportFormat::CsvSemicolon,
+    };
+    // No byte order mark on the command line: output goes to pipes and tools more than to
+    // spreadsheets (the website's downloads have one).
+    match export::write_export(
+        catalog,
+        format,
+        Selection::All,
+        CsvOptions { bom: false },
+        out,
+    ) {
+        Ok(()) => Ok(()),
+        Err(ExportError::Write(e)) => Err(e.into()),
+        Err(ExportError::Catalog(e)) => Err(catalog_failure(e)),
     }
-    Ok(())
-}
-
-fn write_jsonl_line(out: &mut dyn Write, p: &Project) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &ProjectRecord::from(p))?;
-    out.write_all(b"\n")
-}
-
-const CSV_HEADER: [&str; 23] = [
-    "project_number",
-    "title",
-    "teaser",
-    "question",
-    "method",
-    "outcome",
-    "products",
-    "municipalities",
-    "organisations",
-    "theme",
-    "status",
-    "start",
-    "duration_months",
-    "full_title",
-    "outcome_kind",
-    "products_heading",
-    "lead_researcher",
-    "end",
-    "sources",
-    "target_groups",
-    "designs",
-    "outcome_domains",
-    "evidence_level",
-];
-
-/// One CSV row; list fields are joined with "; " (no name in the catalogue contains one).
-fn csv_row(p: &Project) -> Vec<String> {
-    let r = ProjectRecord::from(p);
-    let opt = |o: Option<String>| o.unwrap_or_default();
-    vec![
-        r.project_number,
-        r.title,
-        opt(r.teaser),
-        r.question,
-        r.method,
-        r.outcome,
-        r.products.join("; "),
-        r.municipalities.join("; "),
-        r.organisations.join("; "),
-        r.theme,
-        opt(r.status),
-        opt(r.start),
-        r.duration_months.map(|d| d.to_string()).unwrap_or_default(),
-        opt(r.full_title),
-        opt(r.outcome_kind),
-        opt(r.products_heading),
-        opt(r.lead_researcher),
-        opt(r.end),
-        r.sources
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join("; "),
-        label_ids(&p.derived, Dimension::TargetGroup),
-        label_ids(&p.derived, Dimension::Design),
-        label_ids(&p.derived, Dimension::OutcomeDomain),
-        p.derived.evidence_level.level.to_string(),
-    ]
-}
-
-fn label_ids(d: &Derived, dim: Dimension) -> String {
-    d.labels(dim)
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 pub fn check(ctx: &Ctx, paths: &[PathBuf]) -> Result<ExitCode, Failure> {

@@ -168,6 +168,8 @@ enum ExportFormat {
     Jsonl,
     Json,
     Csv,
+    /// Semicolon-separated CSV, as spreadsheet programs with a Dutch locale expect.
+    CsvSemicolon,
 }
 
 /// An error with the exit code it deserves.
@@ -274,11 +276,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             Some(io.kind())
         } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
             json.io_error_kind()
-        } else if let Some(csv) = cause.downcast_ref::<csv::Error>() {
-            match csv.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }
         } else {
             None
         };

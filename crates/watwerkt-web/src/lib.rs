@@ -10,6 +10,7 @@ mod assets;
 mod backoffice;
 mod cache;
 mod directory;
+mod downloads;
 mod error;
 mod feeds;
 mod gap_map;
@@ -110,6 +111,7 @@ fn pages() -> Router<Shared> {
             "/vraagbaak",
             get(pages::vraagbaak::form).post(pages::vraagbaak::answer),
         )
+        .route("/export/{file}", get(downloads::download))
         .route("/feeds/projecten.atom", get(feeds::all))
         .route("/feeds/zoeken.atom", get(feeds::search))
         .route("/feeds/thema/{file}", get(feeds::theme))

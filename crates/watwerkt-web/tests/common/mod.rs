@@ -26,6 +26,41 @@ impl Reply {
     }
 }
 
+/// A raw HTTP/1.1 answer as a [`Reply`], its body de-chunked when it came in chunks.
+fn reply(buf: &[u8]) -> Reply {
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&buf[..split]).trim_end().to_owned();
+    let mut raw = &buf[split..];
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        let mut out = Vec::new();
+        while let Some(line_end) = raw.windows(2).position(|w| w == b"\r\n") {
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16)
+                    .unwrap();
+            if size == 0 {
+                break;
+            }
+            let start = line_end + 2;
+            out.extend_from_slice(&raw[start..start + size]);
+            raw = &raw[start + size + 2..];
+        }
+        out
+    } else {
+        raw.to_vec()
+    };
+    Reply {
+        status: head[9..12].parse().unwrap(),
+        head,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
 pub struct TestApp {
     addr: SocketAddr,
     pub catalog: Arc<Catalog>,
@@ -81,14 +116,7 @@ impl TestApp {
         s.write_all(req.as_bytes()).await.unwrap();
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).await.unwrap();
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head[9..12].parse().unwrap();
-        Reply {
-            status,
-            head: head.to_string(),
-            body: body.to_string(),
-        }
+        reply(&buf)
     }
 
     /// A request with headers and a body.
@@ -111,13 +139,7 @@ impl TestApp {
         s.write_all(req.as_bytes()).await.unwrap();
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).await.unwrap();
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        Reply {
-            status: head[9..12].parse().unwrap(),
-            head: head.to_string(),
-            body: body.to_string(),
-        }
+        reply(&buf)
     }
 
     /// Imports JSON Lines into the running server's catalogue (a new index generation).
