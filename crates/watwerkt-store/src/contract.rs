@@ -61,6 +61,7 @@ pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
             derived_labels_change_without_a_revision,
         ),
         ("restore_copies_every_version", restore_copies_every_version),
+        ("sound_after_writes", sound_after_writes),
     ];
     for (name, check) in checks {
         let (_guard, store) = make();
@@ -116,6 +117,13 @@ fn update_keeps_revision(s: &dyn Store) {
     assert_eq!(revs.len(), 1);
     assert_eq!(revs[0].project, old);
     assert_eq!((revs[0].revision, revs[0].replaced_at_generation), (1, 2));
+}
+
+/// A store written only through the trait passes its own integrity check (`watwerkt verify`).
+fn sound_after_writes(s: &dyn Store) {
+    assert_eq!(s.check_integrity().unwrap(), Vec::<String>::new());
+    update_keeps_revision(s);
+    assert_eq!(s.check_integrity().unwrap(), Vec::<String>::new());
 }
 
 fn rollback_on_drop(s: &dyn Store) {

@@ -96,15 +96,9 @@ pub trait Store: Send + Sync {
     /// The backend's own check of its files and constraints, for `watwerkt verify`: one line per
     /// problem found, naming the table or object and what is wrong; empty when the store is
     /// sound. An `Err` means the check itself could not run. SQLite runs
-    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; a PostgreSQL backend should check
-    /// its foreign keys and constraints with queries of its own (and `amcheck` where installed).
-    /// The default says the backend has no check yet, so `verify` fails rather than pass unseen.
-    fn check_integrity(&self) -> Result<Vec<String>, StoreError> {
-        Err(StoreError::Backend {
-            op: "checking the store's integrity",
-            message: "this store backend has no integrity check yet".into(),
-        })
-    }
+    /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; PostgreSQL checks
+    /// its foreign keys, constraints and generations with queries of its own.
+    fn check_integrity(&self) -> Result<Vec<String>, StoreError>;
     /// Writes a consistent copy of the whole store to the file `to` while writers go on (the
     /// copy holds one committed state), for `watwerkt backup`; returns the generation the copy
     /// holds. Written beside `to` and renamed, so a failed backup never leaves half a file. The
