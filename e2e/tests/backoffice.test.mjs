@@ -55,6 +55,9 @@ test('an editor signs in with a second factor, edits a project and restores it',
   await page.getByRole('button', { name: 'Bevestigen' }).click();
   await page.waitForURL(`${BASE}/beheer`);
   await axeClean('dashboard');
+  await open(page, '/beheer/projecten/nieuw');
+  await axeClean('new project (draft) form');
+  await open(page, '/beheer');
 
   await page.getByLabel(/Zoek een project/).fill(PROJECT);
   await page.getByRole('button', { name: 'Zoeken' }).click();

@@ -1,6 +1,7 @@
 //! Back-office accounts: users with a role, their passwords and second factors, sessions, API
-//! tokens, password resets, login throttling and the append-only audit log, in one SQLite file
-//! beside the catalogue store (`accounts.sqlite` in the data directory).
+//! tokens, password resets, login throttling and the append-only audit log — and the drafts of
+//! new projects, which are back-office work until published into the catalogue — in one SQLite
+//! file beside the catalogue store (`accounts.sqlite` in the data directory).
 //!
 //! Every secret is stored as a hash ([`secret`]); a session id, API token or reset token is shown
 //! once, to the one who gets it. Times are Unix seconds passed in by the caller, so the rules
@@ -17,7 +18,10 @@ use watwerkt_domain::{Email, Role};
 /// File name of the accounts store inside the data directory.
 pub const ACCOUNTS_FILE: &str = "accounts.sqlite";
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_drafts.sql"),
+];
 
 /// A session ends after this long without a request…
 pub const SESSION_IDLE_SECS: i64 = 2 * 3600;
@@ -582,6 +586,70 @@ impl Accounts {
         rows.collect::<Result<_, _>>()
             .map_err(backend("reading the audit log"))
     }
+}
+
+/// A new project before it is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub number: String,
+    /// The project's JSONL record, as JSON text.
+    pub record: String,
+    pub author: String,
+    pub updated: i64,
+}
+
+impl Accounts {
+    /// Saves (creating or replacing) the draft of a new project.
+    pub fn save_draft(&self, draft: &Draft) -> Result<(), AccountError> {
+        self.conn()
+            .execute(
+                "INSERT INTO drafts (number, record, author, updated) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (number) DO UPDATE SET record = ?2, author = ?3, updated = ?4",
+                params![draft.number, draft.record, draft.author, draft.updated],
+            )
+            .map_err(backend("saving a draft"))?;
+        Ok(())
+    }
+
+    pub fn draft(&self, number: &str) -> Result<Option<Draft>, AccountError> {
+        self.conn()
+            .query_row(
+                "SELECT number, record, author, updated FROM drafts WHERE number = ?1",
+                [number],
+                draft_row,
+            )
+            .optional()
+            .map_err(backend("reading a draft"))
+    }
+
+    /// The drafts, most recently changed first.
+    pub fn drafts(&self) -> Result<Vec<Draft>, AccountError> {
+        let c = self.conn();
+        let mut stmt = c
+            .prepare("SELECT number, record, author, updated FROM drafts ORDER BY updated DESC")
+            .map_err(backend("listing drafts"))?;
+        let rows = stmt
+            .query_map([], draft_row)
+            .map_err(backend("listing drafts"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(backend("listing drafts"))
+    }
+
+    pub fn delete_draft(&self, number: &str) -> Result<(), AccountError> {
+        self.conn()
+            .execute("DELETE FROM drafts WHERE number = ?1", [number])
+            .map_err(backend("removing a draft"))?;
+        Ok(())
+    }
+}
+
+fn draft_row(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
+    Ok(Draft {
+        number: r.get(0)?,
+        record: r.get(1)?,
+        author: r.get(2)?,
+        updated: r.get(3)?,
+    })
 }
 
 const USER_COLUMNS: &str = "SELECT id, email, role, disabled, totp_secret IS NOT NULL FROM users";

@@ -201,3 +201,23 @@ fn the_audit_log_is_append_only() {
             .is_err()
     );
 }
+
+#[test]
+fn drafts_are_saved_replaced_listed_and_removed() {
+    let (_d, a) = accounts();
+    let draft = |record: &str, updated| Draft {
+        number: "123456789".into(),
+        record: record.into(),
+        author: "e@zonmw.nl".into(),
+        updated,
+    };
+    a.save_draft(&draft("{}", NOW)).unwrap();
+    a.save_draft(&draft("{\"title\":\"x\"}", NOW + 1)).unwrap();
+    assert_eq!(
+        a.drafts().unwrap(),
+        vec![draft("{\"title\":\"x\"}", NOW + 1)]
+    );
+    assert_eq!(a.draft("123456789").unwrap().unwrap().updated, NOW + 1);
+    a.delete_draft("123456789").unwrap();
+    assert!(a.draft("123456789").unwrap().is_none());
+}

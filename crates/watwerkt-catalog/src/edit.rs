@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 use watwerkt_domain::record::ProjectRecord;
-use watwerkt_domain::{Project, ProjectNumber, Status};
+use watwerkt_domain::{Project, ProjectNumber, SourceRef, Status};
 
 use crate::{Catalog, CatalogError};
 
@@ -24,6 +24,8 @@ pub enum EditError {
     },
     #[error("field `{field}`: {message}")]
     Invalid { field: String, message: String },
+    #[error("there is already a project {0}")]
+    Exists(ProjectNumber),
     #[error("project {number} has no revision {revision}")]
     NoSuchRevision {
         number: ProjectNumber,
@@ -48,6 +50,9 @@ pub struct Edited {
     /// The record fields whose value changed, alphabetically.
     pub changed: Vec<String>,
 }
+
+/// The source of a project created in the back office (an import names its file and line).
+pub const BACK_OFFICE_SOURCE: &str = "beheer";
 
 /// Fields the write path computes; a patch may not set them.
 const COMPUTED: &[&str] = &["derived"];
@@ -93,6 +98,42 @@ impl Catalog {
         })
     }
 
+    /// Checks a new project's record as an import checks a line, and the catalogue's rules;
+    /// nothing is written. A record without sources gets [`BACK_OFFICE_SOURCE`].
+    pub fn check_new_project(&self, record: &Value) -> Result<Project, EditError> {
+        let mut project = parse_record(record.clone())?;
+        check_rules(&project)?;
+        if project.sources.is_empty() {
+            project.sources.push(SourceRef {
+                file: BACK_OFFICE_SOURCE.to_owned(),
+                line: 1,
+            });
+        }
+        Ok(project)
+    }
+
+    /// Publishes a new project (its revision 1); refused when the number is taken.
+    #[tracing::instrument(skip_all)]
+    pub fn create_project(&self, record: &Value) -> Result<Edited, EditError> {
+        let mut project = self.check_new_project(record)?;
+        let _guard = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        if self.store.project(&project.number)?.is_some() {
+            return Err(EditError::Exists(project.number));
+        }
+        project.derived = self.labeller.derive(&project);
+        let mut tx = self.store.begin()?;
+        tx.upsert_project(&project)?;
+        let numbers = tx.changed().to_vec();
+        let summary = tx.commit()?;
+        self.update_index(&numbers, summary.generation)?;
+        let changed = changed_fields(&Value::Object(Map::new()), &record_json(&project));
+        Ok(Edited {
+            project,
+            revision: 1,
+            changed,
+        })
+    }
+
     /// Makes an earlier revision the current content again (as a new revision).
     pub fn restore_revision(
         &self,
@@ -134,12 +175,7 @@ impl Catalog {
         }
         let value = new_record(&current)?;
         let mut project = parse_record(value)?;
-        if project.status == Some(Status::Afgerond) && project.outcome.trim().is_empty() {
-            return Err(invalid(
-                "outcome",
-                "a finished project (status Afgerond) needs its result",
-            ));
-        }
+        check_rules(&project)?;
         project.derived = self.labeller.derive(&project);
         let changed = changed_fields(&record_json(&current), &record_json(&project));
         if changed.is_empty() {
@@ -160,6 +196,17 @@ impl Catalog {
             changed,
         })
     }
+}
+
+/// What the catalogue asks of a project beyond its record's types.
+fn check_rules(project: &Project) -> Result<(), EditError> {
+    if project.status == Some(Status::Afgerond) && project.outcome.trim().is_empty() {
+        return Err(invalid(
+            "outcome",
+            "a finished project (status Afgerond) needs its result",
+        ));
+    }
+    Ok(())
 }
 
 fn invalid(field: &str, message: &str) -> EditError {
@@ -341,5 +388,28 @@ mod tests {
         );
         let hits = search(&catalog, "zeppelinvaart");
         assert!(hits.hits.is_empty());
+    }
+
+    #[test]
+    fn a_new_project_is_published_once_and_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let (catalog, _) = Catalog::open_bundled(dir.path()).unwrap();
+        let record = json!({"project_number": "777000001", "title": "Luchtschipbouw als leerwerkplek",
+            "theme": "Re-integratie", "status": "Lopend"});
+        let created = catalog.create_project(&record).unwrap();
+        assert_eq!(created.revision, 1);
+        assert_eq!(created.project.sources[0].file, BACK_OFFICE_SOURCE);
+        assert_eq!(
+            search(&catalog, "luchtschipbouw").hits[0].project_number,
+            "777000001"
+        );
+        assert!(matches!(
+            catalog.create_project(&record),
+            Err(EditError::Exists(_))
+        ));
+        let bad = json!({"project_number": "12", "title": "x", "theme": "Re-integratie"});
+        assert!(
+            matches!(catalog.check_new_project(&bad), Err(EditError::Invalid { field, .. }) if field == "project_number")
+        );
     }
 }

@@ -35,7 +35,7 @@ use watwerkt_search::{SearchError, SearchIndex};
 use watwerkt_store::{Store, StoreError, WriteSummary};
 
 pub use bundled::BUNDLED_PAGES;
-pub use edit::{EditError, Edited, changed_fields, record_json};
+pub use edit::{BACK_OFFICE_SOURCE, EditError, Edited, changed_fields, record_json};
 pub use location::StoreLocation;
 pub use restore::restore;
 

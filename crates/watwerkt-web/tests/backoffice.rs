@@ -504,3 +504,138 @@ async fn the_api_edits_with_a_bearer_token_and_an_if_match_revision() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_new_project_stays_a_draft_until_published() {
+    let app = TestApp::spawn().await;
+    add(&app, "redacteur@zonmw.nl", Role::Editor);
+    add(&app, "beoordelaar@uni.nl", Role::Reviewer);
+    let s = sign_in(&app, "redacteur@zonmw.nl").await;
+    let reviewer = sign_in(&app, "beoordelaar@uni.nl").await;
+    assert_eq!(
+        app.send(
+            "GET",
+            "/beheer/projecten/nieuw",
+            &[("Cookie", &reviewer)],
+            ""
+        )
+        .await
+        .status,
+        404
+    );
+
+    let page = app
+        .send("GET", "/beheer/projecten/nieuw", &[("Cookie", &s)], "")
+        .await;
+    assert_eq!(page.status, 200);
+    let csrf = input(&page.body, "csrf").unwrap();
+    let post = |target: &'static str, pairs: Vec<(&'static str, &'static str)>| {
+        let (app, s, csrf) = (&app, s.clone(), csrf.clone());
+        async move {
+            let mut pairs = pairs;
+            pairs.push(("csrf", &csrf));
+            let body = form(&pairs);
+            app.send("POST", target, &[FORM, ("Cookie", &s)], &body)
+                .await
+        }
+    };
+    // A number that is taken, and a bad one, are named at the number field.
+    let taken = post(
+        "/beheer/projecten/nieuw",
+        vec![
+            ("project_number", "535006006"),
+            ("title", "x"),
+            ("theme", "Re-integratie"),
+            ("actie", "opslaan"),
+        ],
+    )
+    .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("bestaat al"));
+    let bad = post(
+        "/beheer/projecten/nieuw",
+        vec![
+            ("project_number", "12"),
+            ("title", "x"),
+            ("theme", "Re-integratie"),
+            ("actie", "opslaan"),
+        ],
+    )
+    .await;
+    assert!(bad.body.contains("veld-project_number-fout"));
+
+    let saved = post(
+        "/beheer/projecten/nieuw",
+        vec![
+            ("project_number", "777000001"),
+            ("title", "Luchtschipbouw als leerwerkplek"),
+            ("theme", "Re-integratie"),
+            ("status", "Lopend"),
+            ("actie", "opslaan"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        saved.header("location"),
+        Some("/beheer/concepten/777000001?opgeslagen=1"),
+        "{}",
+        saved.body
+    );
+    assert_eq!(
+        app.project("777000001").await.status,
+        404,
+        "a draft is not public"
+    );
+    assert!(
+        !app.search("q=luchtschipbouw")
+            .await
+            .body
+            .contains("/project/777000001")
+    );
+    let dashboard = app.send("GET", "/beheer", &[("Cookie", &s)], "").await;
+    assert!(dashboard.body.contains("/beheer/concepten/777000001"));
+
+    // Publishing checks the catalogue's rules, then puts it on the site and in search.
+    let finished = post(
+        "/beheer/concepten/777000001",
+        vec![
+            ("title", "Luchtschipbouw als leerwerkplek"),
+            ("theme", "Re-integratie"),
+            ("status", "Afgerond"),
+            ("actie", "publiceren"),
+        ],
+    )
+    .await;
+    assert_eq!(finished.status, 422);
+    assert!(finished.body.contains("veld-outcome-fout"));
+    let published = post(
+        "/beheer/concepten/777000001",
+        vec![
+            ("title", "Luchtschipbouw als leerwerkplek"),
+            ("theme", "Re-integratie"),
+            ("status", "Lopend"),
+            ("actie", "publiceren"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        published.header("location"),
+        Some("/beheer/projecten/777000001?opgeslagen=1"),
+        "{}",
+        published.body
+    );
+    assert_eq!(app.project("777000001").await.status, 200);
+    assert!(
+        app.search("q=luchtschipbouw")
+            .await
+            .body
+            .contains("/project/777000001")
+    );
+    assert_eq!(
+        app.send("GET", "/beheer/concepten/777000001", &[("Cookie", &s)], "")
+            .await
+            .status,
+        404,
+        "the draft is gone"
+    );
+}

@@ -15,7 +15,8 @@
 //! - Responses are never cached (`Cache-Control: no-store`) and send no referrer.
 //!
 //! Modules: `auth` (sign in, second factor, sign out, password reset), `projects` (the
-//! catalogue editor and its revisions), `audit` (the audit log for officers).
+//! catalogue editor and its revisions), `drafts` (new projects until published), `audit` (the
+//! audit log for officers).
 
 // Refusals are finished responses (a redirect, a 404 page, a problem document), returned as
 // the `Err` of small helpers; boxing them would buy nothing on a per-request path.
@@ -23,6 +24,7 @@
 
 mod audit;
 mod auth;
+mod drafts;
 mod projects;
 
 pub use projects::{RevisionEntry, history};
@@ -52,6 +54,14 @@ pub fn router() -> Router<Shared> {
         .route("/tweede-stap", get(auth::second_form).post(auth::second))
         .route("/uitloggen", post(auth::logout))
         .route("/herstel/{token}", get(auth::reset_form).post(auth::reset))
+        .route(
+            "/projecten/nieuw",
+            get(drafts::new_form).post(drafts::create),
+        )
+        .route(
+            "/concepten/{number}",
+            get(drafts::edit_form).post(drafts::save),
+        )
         .route(
             "/projecten/{number}",
             get(projects::edit_form).post(projects::save),

@@ -27,6 +27,8 @@ struct Dashboard {
     total: u64,
     rows: Vec<(String, String)>,
     may_edit: bool,
+    /// Drafts of new projects: (number, title, author).
+    drafts: Vec<(String, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -73,22 +75,27 @@ pub async fn dashboard(
             .map(|h| (h.project_number, h.title))
             .collect(),
         may_edit: staff.user.role.may(Action::EditCatalogue),
+        drafts: if staff.user.role.may(Action::EditCatalogue) {
+            super::drafts::listed(&app)
+        } else {
+            Vec::new()
+        },
     })
 }
 
 /// One field of the edit form.
-struct Field {
+pub(super) struct Field {
     /// The record field it edits (and the form field's name).
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    kind: Kind,
-    value: String,
-    error: Option<String>,
+    pub(super) name: &'static str,
+    pub(super) label: &'static str,
+    pub(super) hint: &'static str,
+    pub(super) kind: Kind,
+    pub(super) value: String,
+    pub(super) error: Option<String>,
 }
 
 #[derive(PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Line,
     Text,
     /// One value per line.
@@ -97,7 +104,7 @@ enum Kind {
 }
 
 /// The editable fields, in form order: (record field, label, hint, kind).
-fn fields() -> Vec<(&'static str, &'static str, &'static str, Kind)> {
+pub(super) fn fields() -> Vec<(&'static str, &'static str, &'static str, Kind)> {
     use Kind::*;
     let themes = Theme::ALL.iter().map(|t| t.name()).collect();
     vec![
@@ -145,7 +152,7 @@ fn fields() -> Vec<(&'static str, &'static str, &'static str, Kind)> {
     ]
 }
 
-fn form_fields(values: &Map<String, Value>, error: Option<(&str, &str)>) -> Vec<Field> {
+pub(super) fn form_fields(values: &Map<String, Value>, error: Option<(&str, &str)>) -> Vec<Field> {
     fields()
         .into_iter()
         .map(|(name, label, hint, kind)| {
@@ -193,7 +200,7 @@ pub struct Saved {
     opgeslagen: Option<u32>,
 }
 
-fn parse_number(s: &str) -> Result<ProjectNumber, Response> {
+pub(super) fn parse_number(s: &str) -> Result<ProjectNumber, Response> {
     ProjectNumber::parse(s).map_err(|_| {
         page_error(
             StatusCode::NOT_FOUND,
@@ -203,7 +210,7 @@ fn parse_number(s: &str) -> Result<ProjectNumber, Response> {
     })
 }
 
-fn editor(v: Visitor) -> Result<Staff, Response> {
+pub(super) fn editor(v: Visitor) -> Result<Staff, Response> {
     let staff = Staff::of(v)?;
     staff.require(Action::EditCatalogue)?;
     Ok(staff)
@@ -260,7 +267,7 @@ pub async fn edit_form(
 }
 
 /// The form as a merge patch of the fields it has; an emptied optional field becomes `null`.
-fn patch_of(form: &Map<String, Value>) -> Result<Value, (String, String)> {
+pub(super) fn patch_of(form: &Map<String, Value>) -> Result<Value, (String, String)> {
     let mut patch = Map::new();
     for (name, _, _, kind) in fields() {
         let Some(raw) = form.get(name).and_then(Value::as_str) else {
