@@ -13,6 +13,7 @@
 //!
 //! Connections are made without TLS: the server is expected on loopback or a private network.
 
+mod change_log;
 mod connection;
 #[cfg(any(test, feature = "test-db"))]
 pub mod test_db;
@@ -25,6 +26,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_store::book::TxBook;
+use watwerkt_store::changes::{Changes, Pruned};
 use watwerkt_store::codec::{self, Encoded, decode};
 use watwerkt_store::rows::{self, Rows};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
@@ -33,7 +35,10 @@ pub use connection::redacted;
 use connection::{Conn, Lease};
 
 /// Schema migrations in order; `schema_version` records how many were applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_change_log.sql"),
+];
 
 const READERS: usize = 4;
 
@@ -51,6 +56,8 @@ pub struct PgStore {
     writer: Mutex<Option<Conn>>,
     readers: Vec<Mutex<Option<Conn>>>,
     next_reader: AtomicUsize,
+    /// The `LISTEN` connection of [`Store::wait_for_changes`], opened when first needed.
+    listener: Mutex<Option<Conn>>,
 }
 
 impl PgStore {
@@ -77,6 +84,7 @@ impl PgStore {
             writer: Mutex::new(Some(writer)),
             readers: (0..READERS).map(|_| Mutex::new(None)).collect(),
             next_reader: AtomicUsize::new(0),
+            listener: Mutex::new(None),
         })
     }
 
@@ -340,6 +348,7 @@ impl StoreTx for PgTx<'_> {
                 "bumping the generation",
                 &[&generation.to_string()],
             )?;
+            change_log::append(&mut self.conn, generation, self.book.logged_projects())?;
         }
         self.conn.batch("COMMIT", "committing")?;
         self.open = false;
@@ -528,6 +537,22 @@ impl Store for PgStore {
             ));
         }
         Ok(problems)
+    }
+
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Changes, StoreError> {
+        change_log::since(self, seq, limit)
+    }
+
+    fn record_position(&self, node: &str, seq: u64, now: u64) -> Result<(), StoreError> {
+        change_log::record_position(self, node, seq, now)
+    }
+
+    fn prune_changes(&self, now: u64, retention: u64) -> Result<Pruned, StoreError> {
+        change_log::prune(self, now, retention)
+    }
+
+    fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<(), StoreError> {
+        change_log::wait(self, &self.listener, timeout)
     }
 }
 

@@ -89,3 +89,27 @@ fn the_integrity_check_finds_a_generation_behind_its_changes() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_commit_wakes_a_listener_in_another_process() {
+    let Some((db, a)) = store() else { return };
+    let b = PgStore::open(db.url()).unwrap();
+    // The first wait opens the listening connection; nothing has been committed yet.
+    b.wait_for_changes(std::time::Duration::from_millis(10))
+        .unwrap();
+    let started = std::time::Instant::now();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let mut tx = a.begin().unwrap();
+            tx.upsert_project(&watwerkt_store::contract::sample(1))
+                .unwrap();
+            tx.commit().unwrap();
+        });
+        b.wait_for_changes(std::time::Duration::from_secs(10))
+            .unwrap();
+    });
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(5), "{waited:?}");
+    assert_eq!(b.changes_since(0, 10).unwrap().head, 1);
+}

@@ -17,6 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use watwerkt_domain::{Programme, Project, ProjectNumber};
 use watwerkt_store::book::TxBook;
+use watwerkt_store::changes::{self, Change, Changes, Pruned};
 use watwerkt_store::codec::{self, Encoded, decode};
 use watwerkt_store::rows::{self, Rows};
 use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary};
@@ -25,6 +26,7 @@ use watwerkt_store::{Revision, Store, StoreError, StoreTx, Upsert, WriteSummary}
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_derived.sql"),
+    include_str!("../migrations/0003_change_log.sql"),
 ];
 
 const READERS: usize = 4;
@@ -244,6 +246,17 @@ impl StoreTx for SqliteTx<'_> {
                     [generation.to_string()],
                 )
                 .map_err(backend("bumping the generation"))?;
+            self.conn
+                .execute(
+                    "INSERT INTO change_log (seq, generation, projects, at)
+                     VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM change_log), ?1, ?2, ?3)",
+                    params![
+                        generation as i64,
+                        self.book.logged_projects(),
+                        changes::now() as i64
+                    ],
+                )
+                .map_err(backend("appending to the change log"))?;
         }
         self.conn
             .execute_batch("COMMIT")
@@ -525,6 +538,91 @@ impl Store for SqliteStore {
 
     fn backup(&self, to: &Path) -> Result<u64, StoreError> {
         maintenance::backup(&self.reader(), to)
+    }
+
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Changes, StoreError> {
+        const OP: &str = "reading the change log";
+        let c = self.reader();
+        let (head, oldest): (i64, i64) = c
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0), COALESCE(MIN(seq), 0) FROM change_log",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(backend(OP))?;
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT seq, generation, projects, at FROM change_log
+                 WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(backend(OP))?;
+        let rows = stmt
+            .query_map(params![seq as i64, limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(backend(OP))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, generation, projects, at) = row.map_err(backend(OP))?;
+            out.push(Change {
+                seq: seq as u64,
+                generation: generation as u64,
+                changed: changes::decode(seq as u64, projects.as_deref())?,
+                at: at as u64,
+            });
+        }
+        Ok(Changes::new(seq, head as u64, oldest as u64, out))
+    }
+
+    fn record_position(&self, node: &str, seq: u64, now: u64) -> Result<(), StoreError> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .execute(
+                "INSERT INTO change_log_readers (node, seq, seen_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (node) DO UPDATE SET seq = excluded.seq, seen_at = excluded.seen_at",
+                params![node, seq as i64, now as i64],
+            )
+            .map_err(backend("recording a change log reader"))?;
+        Ok(())
+    }
+
+    fn prune_changes(&self, now: u64, retention: u64) -> Result<Pruned, StoreError> {
+        const OP: &str = "pruning the change log";
+        let cutoff = now.saturating_sub(retention) as i64;
+        let mut c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = c.transaction().map_err(backend(OP))?;
+        let readers = tx
+            .execute(
+                "DELETE FROM change_log_readers WHERE seen_at < ?1",
+                [cutoff],
+            )
+            .map_err(backend(OP))?;
+        // Up to the slowest reader still heard from, and never the newest row.
+        let rows = tx
+            .execute(
+                "DELETE FROM change_log WHERE at < ?1
+                   AND seq < (SELECT MAX(seq) FROM change_log)
+                   AND seq <= COALESCE((SELECT MIN(seq) FROM change_log_readers), seq)",
+                [cutoff],
+            )
+            .map_err(backend(OP))?;
+        let oldest: i64 = tx
+            .query_row("SELECT COALESCE(MIN(seq), 0) FROM change_log", [], |r| {
+                r.get(0)
+            })
+            .map_err(backend(OP))?;
+        tx.commit().map_err(backend(OP))?;
+        Ok(Pruned {
+            rows: rows as u64,
+            readers: readers as u64,
+            oldest: oldest as u64,
+        })
     }
 }
 

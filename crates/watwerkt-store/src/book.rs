@@ -74,6 +74,12 @@ impl TxBook {
         self.restored.or(changed.then(|| self.next()))
     }
 
+    /// The change log row the commit must write with [`TxBook::commit_generation`]: the
+    /// changed projects' numbers in their stored form (`None`: everything, as after a restore).
+    pub fn logged_projects(&self) -> Option<String> {
+        crate::changes::encode(&self.changed, self.restored.is_some())
+    }
+
     /// The summary of the committed transaction.
     pub fn summary(&self) -> WriteSummary {
         WriteSummary {

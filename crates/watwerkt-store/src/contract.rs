@@ -6,6 +6,7 @@ use watwerkt_domain::{
     Project, ProjectNumber, SourceRef, Status, Theme,
 };
 
+use crate::changes::{Changed, Pruned};
 use crate::{Revision, Store, Upsert};
 
 /// A realistic project whose number and title vary with `i`.
@@ -62,6 +63,14 @@ pub fn run_all<G, S: Store>(make: &dyn Fn() -> (G, S)) {
         ),
         ("restore_copies_every_version", restore_copies_every_version),
         ("sound_after_writes", sound_after_writes),
+        (
+            "change_log_records_each_commit",
+            change_log_records_each_commit,
+        ),
+        (
+            "pruning_waits_for_live_readers",
+            pruning_waits_for_live_readers,
+        ),
     ];
     for (name, check) in checks {
         let (_guard, store) = make();
@@ -307,4 +316,108 @@ fn restore_copies_every_version(s: &dyn Store) {
     );
     drop(tx);
     assert_eq!(s.generation().unwrap(), 7);
+}
+
+/// Every commit that changes something appends one row, numbered from 1 without gaps, with its
+/// generation and the projects it changed; nothing else does.
+fn change_log_records_each_commit(s: &dyn Store) {
+    let empty = s.changes_since(0, 10).unwrap();
+    assert_eq!((empty.head, empty.complete), (0, true));
+    assert!(empty.changes.is_empty());
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(1)).unwrap();
+    tx.upsert_project(&sample(2)).unwrap();
+    tx.commit().unwrap();
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(3)).unwrap();
+    drop(tx);
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&sample(1)).unwrap();
+    tx.commit().unwrap();
+    let mut changed = sample(2);
+    changed.title = "Ander".into();
+    let mut tx = s.begin().unwrap();
+    tx.upsert_project(&changed).unwrap();
+    tx.commit().unwrap();
+    let mut tx = s.begin().unwrap();
+    tx.merge_programme(Programme {
+        intro: Some("Inleiding.".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    tx.commit().unwrap();
+    let mut tx = s.begin().unwrap();
+    tx.restore_project(&sample(9), &[]).unwrap();
+    tx.restore_generation(10).unwrap();
+    tx.commit().unwrap();
+
+    let log = s.changes_since(0, 10).unwrap();
+    assert_eq!((log.head, log.complete), (4, true));
+    let rows: Vec<(u64, u64, Changed)> = log
+        .changes
+        .into_iter()
+        .map(|c| (c.seq, c.generation, c.changed))
+        .collect();
+    let numbers = |ns: &[u32]| Changed::Projects(ns.iter().map(|&i| sample(i).number).collect());
+    assert_eq!(
+        rows,
+        vec![
+            (1, 1, numbers(&[1, 2])),
+            (2, 2, numbers(&[2])),
+            (3, 3, numbers(&[])),
+            (4, 10, Changed::All),
+        ],
+        "a rolled-back or unchanged write logs nothing; a programme change logs no project; a restore logs everything"
+    );
+    let after = s.changes_since(2, 1).unwrap();
+    assert_eq!((after.head, after.complete), (4, true));
+    assert_eq!(after.changes.iter().map(|c| c.seq).collect::<Vec<_>>(), [3]);
+    let head_only = s.changes_since(4, 0).unwrap();
+    assert_eq!((head_only.head, head_only.complete), (4, true));
+    assert!(head_only.changes.is_empty());
+    assert!(!s.changes_since(5, 10).unwrap().complete, "past the head");
+}
+
+/// Pruning deletes old rows up to the slowest reader heard from within the retention, never the
+/// newest row, and forgets readers silent for longer.
+fn pruning_waits_for_live_readers(s: &dyn Store) {
+    for i in 1..=3 {
+        let mut tx = s.begin().unwrap();
+        tx.upsert_project(&sample(i)).unwrap();
+        tx.commit().unwrap();
+    }
+    let now = crate::changes::now();
+    let later = now + 100;
+    assert_eq!(
+        s.prune_changes(now, 10).unwrap().rows,
+        0,
+        "rows younger than the retention stay"
+    );
+    s.record_position("slow", 1, later).unwrap();
+    s.record_position("fast", 3, later).unwrap();
+    let pruned = s.prune_changes(later, 10).unwrap();
+    assert_eq!(
+        pruned,
+        Pruned {
+            rows: 1,
+            readers: 0,
+            oldest: 2
+        }
+    );
+    assert!(s.changes_since(1, 10).unwrap().complete);
+    assert!(!s.changes_since(0, 10).unwrap().complete, "row 1 is gone");
+    let much_later = later + 1000;
+    s.record_position("fast", 3, much_later).unwrap();
+    let pruned = s.prune_changes(much_later, 10).unwrap();
+    assert_eq!(
+        pruned,
+        Pruned {
+            rows: 1,
+            readers: 1,
+            oldest: 3
+        },
+        "the silent reader is not waited for; the newest row stays"
+    );
+    assert!(!s.changes_since(1, 10).unwrap().complete);
+    assert!(s.changes_since(3, 10).unwrap().complete);
 }

@@ -1,9 +1,13 @@
 //! The storage interface: what any backend (SQLite embedded, PostgreSQL for multi-node) must do.
 //! Writes happen in one transaction object that commits all or nothing; dropping it rolls back.
 //! Every committed write that changes something bumps the store's *generation*, which the search
-//! index records so a stale index can be detected on start-up.
+//! index records so a stale index can be detected on start-up, and appends a row to the store's
+//! change log ([`changes`]) in the same transaction, from which every process keeps its index in
+//! step.
 
 use watwerkt_domain::{Programme, Project, ProjectNumber};
+
+use crate::changes::{Changes, Pruned};
 
 /// What went wrong in a backend. The message names the operation and, where known, the project.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +103,22 @@ pub trait Store: Send + Sync {
     /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; PostgreSQL checks
     /// its foreign keys, constraints and generations with queries of its own.
     fn check_integrity(&self) -> Result<Vec<String>, StoreError>;
+    /// The change log after position `seq` (the last row a reader applied; 0 for none): its
+    /// head, whether it is complete from `seq` on, and at most `limit` rows (0: only the head).
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Changes, StoreError>;
+    /// Records that the reader `node` applied the log up to `seq`, seen at `now` (Unix
+    /// seconds); pruning waits for readers seen within its retention.
+    fn record_position(&self, node: &str, seq: u64, now: u64) -> Result<(), StoreError>;
+    /// Deletes log rows committed more than `retention` seconds before `now` that every reader
+    /// seen within the retention has applied, never the newest row; forgets readers silent for
+    /// longer (they find the log incomplete and rebuild).
+    fn prune_changes(&self, now: u64, retention: u64) -> Result<Pruned, StoreError>;
+    /// Returns when the log may have grown or after `timeout`, whichever is first. The default
+    /// sleeps (polling); PostgreSQL wakes on the `NOTIFY` each commit sends.
+    fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<(), StoreError> {
+        std::thread::sleep(timeout);
+        Ok(())
+    }
     /// Writes a consistent copy of the whole store to the file `to` while writers go on (the
     /// copy holds one committed state), for `watwerkt backup`; returns the generation the copy
     /// holds. Written beside `to` and renamed, so a failed backup never leaves half a file. The
@@ -115,6 +135,7 @@ pub trait Store: Send + Sync {
 }
 
 pub mod book;
+pub mod changes;
 pub mod codec;
 pub mod contract;
 mod derived;
