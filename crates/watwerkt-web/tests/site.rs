@@ -126,6 +126,47 @@ async fn project_page_escapes_markup_and_has_json_ld() {
 }
 
 #[tokio::test]
+async fn a_project_page_s_json_ld_says_what_the_api_record_says() {
+    let app = TestApp::spawn().await;
+    for number in ["535006006", "535006012", "999000001"] {
+        let page = app.project(number).await;
+        let ld = page.body.split("application/ld+json\">").nth(1).unwrap();
+        let ld: serde_json::Value =
+            serde_json::from_str(ld.split("</script>").next().unwrap()).unwrap();
+        let api: serde_json::Value =
+            serde_json::from_str(&app.get(&format!("/api/v1/projects/{number}")).await.body)
+                .unwrap();
+        assert_eq!(ld["identifier"], api["project_number"]);
+        assert_eq!(ld["name"], api["title"]);
+        assert_eq!(ld["description"], api["question"]);
+        assert_eq!(
+            ld.get("startDate"),
+            api.get("start").filter(|s| !s.is_null())
+        );
+        let names = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["name"].clone())
+                .collect()
+        };
+        assert_eq!(
+            names(&ld["member"]),
+            api["organisations"].as_array().unwrap().clone()
+        );
+        assert_eq!(
+            names(&ld["location"]),
+            api["municipalities"].as_array().unwrap().clone()
+        );
+        assert_eq!(ld["keywords"][0], api["theme"]);
+        assert_eq!(
+            ld["subjectOf"]["contentUrl"],
+            format!("/api/v1/projects/{number}")
+        );
+    }
+}
+
+#[tokio::test]
 async fn errors_are_pages_with_the_right_status() {
     let app = TestApp::spawn().await;
     assert_eq!(app.project("000000000").await.status, 404);

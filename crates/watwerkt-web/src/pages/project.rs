@@ -174,22 +174,57 @@ struct ProjectPage {
     what_works: Option<WhatWorks>,
 }
 
-/// schema.org ResearchProject; `<` is escaped so no text can close the script element.
+/// schema.org ResearchProject, built from the project's record — the record the API and the
+/// exports give — so the page's data and the API's agree field for field; `<` is escaped so no
+/// text can close the script element.
 fn json_ld(p: &Project) -> String {
-    let mut v = serde_json::json!({
+    use serde_json::{Value, json};
+    let r = watwerkt_domain::record::ProjectRecord::from(p);
+    let url = format!("/project/{}", r.project_number);
+    let named = |kind: &str, names: &[String]| -> Vec<Value> {
+        names
+            .iter()
+            .map(|n| json!({"@type": kind, "name": n}))
+            .collect()
+    };
+    let mut keywords = vec![r.theme.clone()];
+    keywords.extend(
+        [
+            Dimension::TargetGroup,
+            Dimension::Design,
+            Dimension::OutcomeDomain,
+        ]
+        .into_iter()
+        .flat_map(|d| p.derived.labels(d).iter().map(|l| l.id.clone())),
+    );
+    let mut v = json!({
         "@context": "https://schema.org",
         "@type": "ResearchProject",
-        "identifier": p.number.as_str(),
-        "name": p.title,
-        "description": p.question,
-        "url": format!("/project/{}", p.number),
-        "member": p.organisations.iter().map(|o| serde_json::json!({"@type": "Organization", "name": o.name})).collect::<Vec<_>>(),
+        "@id": url,
+        "url": url,
+        "identifier": r.project_number,
+        "name": r.title,
+        "description": r.question,
+        "member": named("Organization", &r.organisations),
+        "location": named("Place", &r.municipalities),
+        "funder": {"@type": "Organization", "name": "ZonMw"},
+        "keywords": keywords,
+        "subjectOf": {
+            "@type": "DataDownload",
+            "encodingFormat": "application/json",
+            "contentUrl": format!("/api/v1/projects/{}", r.project_number),
+        },
     });
-    if let Some(s) = p.start {
-        v["startDate"] = s.to_string().into();
-    }
-    if let Some(e) = p.end {
-        v["endDate"] = e.to_string().into();
+    let optional = [
+        ("alternateName", r.full_title),
+        ("disambiguatingDescription", r.teaser),
+        ("startDate", r.start),
+        ("endDate", r.end),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            v[key] = value.into();
+        }
     }
     v.to_string().replace('<', "\\u003c")
 }
