@@ -15,6 +15,7 @@
 mod bundled;
 mod edit;
 pub mod export;
+mod follow;
 mod location;
 mod restore;
 pub mod verify;
@@ -36,6 +37,7 @@ use watwerkt_store::{Store, StoreError, WriteSummary};
 
 pub use bundled::BUNDLED_PAGES;
 pub use edit::{BACK_OFFICE_SOURCE, EditError, Edited, changed_fields, record_json};
+pub use follow::{CatchUp, FollowStatus, LOG_RETENTION, POSITION_FILE, follow};
 pub use location::StoreLocation;
 pub use restore::restore;
 
@@ -54,9 +56,10 @@ const GAP_EXAMPLES: usize = 20;
 /// Stale "Lopend" statuses reported one by one; the rest are counted in one line.
 const STALE_ISSUES: u64 = 100;
 
-/// Above this many changed projects an import rebuilds the index from the store instead of
-/// updating it project by project (a rebuild streams; updates fetch each project).
-const REBUILD_THRESHOLD: usize = 20_000;
+/// Above this many changed projects the index is rebuilt from the store instead of updated
+/// project by project (a rebuild streams; updates fetch each project). The change log lists no
+/// more than this per write either.
+const REBUILD_THRESHOLD: usize = watwerkt_store::changes::LOGGED_PROJECTS_MAX;
 
 /// Projects per message from the JSONL parser thread to the writer.
 const BATCH: usize = 512;
@@ -214,6 +217,8 @@ pub struct Catalog {
     derive_labels: bool,
     /// Serialises writers of this process; other processes are held off by the store's lock.
     write: Mutex<()>,
+    /// The change log row the index reflects.
+    position: follow::Position,
 }
 
 impl Catalog {
@@ -258,8 +263,20 @@ impl Catalog {
             }
         }
         let follows = location::index_follows(data_dir, location);
-        if !follows || !catalog.index_in_step()? {
+        if !follows || catalog.index.generation().is_none() {
             catalog.reindex(progress)?;
+        } else if catalog.has_position() {
+            // A node that was down: the log since its position, or a rebuild.
+            let _guard = catalog.write.lock().unwrap_or_else(|e| e.into_inner());
+            catalog.catch_up_locked(progress)?;
+        } else {
+            // An index from before the change log: in step, it starts following at the head.
+            let head = catalog.log_head()?;
+            if catalog.index_in_step()? {
+                catalog.rebuilt_at(head)?;
+            } else {
+                catalog.reindex(progress)?;
+            }
         }
         if !follows {
             location::record_index_store(data_dir, location).map_err(io_err(data_dir))?;
@@ -298,6 +315,7 @@ impl Catalog {
             labeller: load_labeller(data_dir)?,
             derive_labels: true,
             write: Mutex::new(()),
+            position: follow::Position::load(data_dir),
         })
     }
 
@@ -424,6 +442,8 @@ impl Catalog {
     }
 
     fn rebuild_index(&self, progress: &dyn Fn(Progress)) -> Result<u64, CatalogError> {
+        // The log head first: what commits after it is applied again from the log later.
+        let head = self.log_head()?;
         let generation = self.store.generation()?;
         let total = self.store.count()?;
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Project, StoreError>>(1024);
@@ -459,29 +479,22 @@ impl Catalog {
                 return Err(CatalogError::Store(e));
             }
             built?;
+            self.rebuilt_at(head)?;
             progress(Progress { done: total, total });
             Ok(total)
         })
     }
 
+    /// Brings the index in step after this process committed `changed` at `generation`, with
+    /// the caller holding the write lock. What it applies is the change log since the index's
+    /// position: this write, and any other process's that came before it.
     fn update_index(&self, changed: &[ProjectNumber], generation: u64) -> Result<(), CatalogError> {
-        if self.index.generation() == Some(generation) {
-            return Ok(());
-        }
-        // Project-by-project updates are only safe from the generation just before this write;
-        // otherwise another writer came between, and the index is rebuilt from the store.
-        let from_previous = self.index.generation().is_some_and(|g| g + 1 == generation);
-        if !from_previous || changed.len() > REBUILD_THRESHOLD {
-            self.rebuild_index(&|_| {})?;
-            return Ok(());
-        }
-        let mut projects = Vec::with_capacity(changed.len());
-        for n in changed {
-            if let Some(p) = self.store.project(n)? {
-                projects.push(p);
-            }
-        }
-        self.index.upsert(&projects, generation)?;
+        tracing::debug!(
+            changed = changed.len(),
+            generation,
+            "following the change log after a write"
+        );
+        self.catch_up_locked(&|_| {})?;
         Ok(())
     }
 

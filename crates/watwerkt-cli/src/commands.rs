@@ -534,8 +534,34 @@ pub fn reindex(ctx: &Ctx) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn prune_log(ctx: &Ctx, retention_hours: u64) -> Result<ExitCode, Failure> {
+    let catalog = ctx.catalog()?;
+    let pruned = catalog
+        .prune_log(std::time::Duration::from_secs(retention_hours * 3600))
+        .map_err(catalog_failure)?;
+    if ctx.json {
+        print_json(&serde_json::json!({
+            "deleted": pruned.rows,
+            "forgotten_nodes": pruned.readers,
+            "oldest": pruned.oldest,
+        }))?;
+    } else {
+        println!(
+            "deleted {} change log rows; forgot {} silent nodes; the log starts at row {}",
+            pruned.rows, pruned.readers, pruned.oldest
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure> {
     let catalog = std::sync::Arc::new(ctx.catalog()?);
+    // Other processes (other nodes on the same database, an import) write too: follow the log.
+    let follower = catalog.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    std::thread::Builder::new()
+        .name("change-log".into())
+        .spawn(move || watwerkt_catalog::follow(follower, stop))?;
     let accounts = std::sync::Arc::new(watwerkt_accounts::Accounts::open_in(&ctx.data_dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -118,6 +118,14 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Delete change log rows older than the retention (default 7 days) that every node heard
+    /// from within it has applied; a node silent for longer rebuilds its index when it returns.
+    /// Serving nodes also do this hourly.
+    PruneLog {
+        /// Keep rows (and wait for nodes) this many hours.
+        #[arg(long, value_name = "HOURS", default_value_t = watwerkt_catalog::LOG_RETENTION.as_secs() / 3600)]
+        retention_hours: u64,
+    },
     /// Copy a whole store (projects with their earlier versions, generation, programme,
     /// metadata) into an empty one, e.g. --from sqlite:PATH --to postgres://…
     Migrate {
@@ -235,6 +243,7 @@ fn main() -> ExitCode {
         Command::Vraagbaak { file, limit } => commands::vraagbaak(&ctx, &file, limit),
         Command::Suggest { prefix, limit } => commands::suggest(&ctx, &prefix, limit),
         Command::Reindex => commands::reindex(&ctx),
+        Command::PruneLog { retention_hours } => commands::prune_log(&ctx, retention_hours),
         Command::Migrate { from, to } => migrate::migrate(&ctx, &from, &to),
         Command::Verify => verify::verify(&ctx),
         Command::Backup { file } => backup::backup(&ctx, &file),

@@ -215,8 +215,34 @@ async fn server_timing(req: axum::extract::Request, next: Next) -> Response {
     res
 }
 
+/// `ok N` (projects in the index) on the first line, as before; then where this node's index
+/// stands against the store's change log, one `name value` per line: `applied` and `head` (log
+/// rows), `lag` (rows behind), `lag-seconds` (age of the oldest row not yet applied, 0 when in
+/// step) and `since-applied-seconds` (since this process last applied a change; `-` if never).
 async fn healthz(axum::extract::State(st): axum::extract::State<Shared>) -> Response {
     use axum::response::IntoResponse;
     let n = st.catalog.index().len();
-    ([(header::CACHE_CONTROL, "no-store")], format!("ok {n}\n")).into_response()
+    let catalog = st.catalog.clone();
+    let status =
+        tokio::task::spawn_blocking(move || catalog.follow_status().map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+    let mut body = format!("ok {n}\n");
+    match status {
+        Ok(s) => {
+            let since = s
+                .since_applied_seconds
+                .map_or_else(|| "-".to_owned(), |t| t.to_string());
+            body.push_str(&format!(
+                "applied {}\nhead {}\nlag {}\nlag-seconds {}\nsince-applied-seconds {since}\n",
+                s.applied,
+                s.head,
+                s.head.saturating_sub(s.applied),
+                s.lag_seconds,
+            ));
+        }
+        // The index still answers searches; say what is unknown rather than fail the check.
+        Err(e) => body.push_str(&format!("log unreadable: {e}\n")),
+    }
+    ([(header::CACHE_CONTROL, "no-store")], body).into_response()
 }

@@ -15,7 +15,8 @@ async fn home_lists_programme_lines_with_counts() {
     assert!(r.body.contains("23 projecten"));
     let h = app.healthz().await;
     assert_eq!(h.status, 200);
-    assert!(h.body.starts_with("ok "));
+    assert!(h.body.starts_with("ok "), "{}", h.body);
+    assert!(h.body.contains("\nlag 0\nlag-seconds 0\n"), "{}", h.body);
 }
 
 #[tokio::test]
