@@ -1,0 +1,327 @@
+//! Several `watwerkt serve` nodes on one PostgreSQL database, each with its own data directory
+//! and index, kept in step by the store's change log: three nodes on loopback take edits through
+//! the back-office API in turn, one is killed with SIGKILL mid-stream and started again, and
+//! every node must answer the same searches within a few seconds. Skipped without a server
+//! (failing in CI), as the other PostgreSQL tests.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use watwerkt_store_postgres::test_db::TestDatabase;
+
+const PASSWORD: &str = "a long password for the test\n";
+
+fn watwerkt(data: &Path, url: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_watwerkt"));
+    c.env_remove("WATWERKT_DATA_DIR")
+        .env_remove("WATWERKT_DATABASE_URL")
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--database-url")
+        .arg(url);
+    c
+}
+
+fn ok(c: &mut Command, stdin: &str) -> String {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{c:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// One serving node: its data directory, process and address.
+struct Node {
+    data: PathBuf,
+    url: String,
+    child: Child,
+    addr: String,
+    token: String,
+}
+
+impl Node {
+    /// Makes an editor and a token in `data` (accounts are per data directory), then serves.
+    fn start(data: PathBuf, url: &str) -> Node {
+        ok(
+            watwerkt(&data, url).args([
+                "user",
+                "add",
+                "editor@example.org",
+                "--role",
+                "editor",
+                "--password-stdin",
+            ]),
+            PASSWORD,
+        );
+        let token = ok(
+            watwerkt(&data, url).args(["token", "create", "editor@example.org"]),
+            "",
+        )
+        .trim()
+        .to_owned();
+        let (child, addr) = serve(&data, url);
+        Node {
+            data,
+            url: url.to_owned(),
+            child,
+            addr,
+            token,
+        }
+    }
+
+    fn kill(&mut self) {
+        // Child::kill sends SIGKILL: no shutdown code runs.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn restart(&mut self) {
+        let (child, addr) = serve(&self.data, &self.url);
+        self.child = child;
+        self.addr = addr;
+    }
+
+    fn patch(&self, number: &str, title: &str) {
+        let body = serde_json::json!({ "title": title }).to_string();
+        let (status, text) = http(
+            &self.addr,
+            "PATCH",
+            &format!("/api/v1/projects/{number}"),
+            &[
+                ("Authorization", &format!("Bearer {}", self.token)),
+                ("Content-Type", "application/merge-patch+json"),
+            ],
+            &body,
+        );
+        assert_eq!(status, 200, "PATCH {number} on {}: {text}", self.addr);
+    }
+
+    fn search(&self, q: &str) -> (u64, Vec<(String, String)>) {
+        let (status, text) = http(
+            &self.addr,
+            "GET",
+            &format!("/api/v1/projects?q={q}&limit=50"),
+            &[],
+            "",
+        );
+        assert_eq!(status, 200, "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let mut hits: Vec<(String, String)> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["project_number"].as_str().unwrap().to_owned(),
+                    h["title"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        hits.sort();
+        (v["total"].as_u64().unwrap(), hits)
+    }
+
+    /// `/healthz` as name → value.
+    fn health(&self) -> Vec<(String, String)> {
+        let (status, text) = http(&self.addr, "GET", "/healthz", &[], "");
+        assert_eq!(status, 200);
+        text.lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn health_value(&self, name: &str) -> u64 {
+        let h = self.health();
+        let v = h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        v.and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("/healthz has no {name}: {h:?}"))
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `watwerkt serve` on a free loopback port; returns once it listens.
+fn serve(data: &Path, url: &str) -> (Child, String) {
+    let mut child = watwerkt(data, url)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("watwerkt: serving on http://")
+        .unwrap_or_else(|| panic!("serve said {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+/// One HTTP/1.1 request on its own connection; the status and the (de-chunked) body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8(raw).unwrap();
+    let (head, rest) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
+    (status, body)
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").unwrap();
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+/// Waits until every node answers `q` as `expected`; how long that took.
+fn converge(nodes: &[Node], q: &str, expected: &(u64, Vec<(String, String)>)) -> Duration {
+    let started = Instant::now();
+    loop {
+        let answers: Vec<_> = nodes.iter().map(|n| n.search(q)).collect();
+        if answers.iter().all(|a| a == expected) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "nodes did not converge on {q:?} within 5 s: expected {expected:?}, got {answers:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn three_nodes_on_one_database_converge_after_one_is_killed() {
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    ok(
+        watwerkt(&dir.path().join("node0"), url)
+            .arg("import")
+            .args(&files),
+        "",
+    );
+    let mut nodes: Vec<Node> = (0..3)
+        .map(|i| Node::start(dir.path().join(format!("node{i}")), url))
+        .collect();
+    let (total, everything) = nodes[0].search("");
+    assert!(total >= 50, "{total}");
+    let numbers: Vec<String> = everything.iter().take(5).map(|(n, _)| n.clone()).collect();
+
+    // Writes go to each live node in turn; node 2 is killed after write 10 and started again
+    // after write 20. After each write through one node, another must have applied it.
+    let mut titles: Vec<String> = vec![String::new(); numbers.len()];
+    let mut lags = Vec::new();
+    for k in 0..30 {
+        if k == 10 {
+            nodes[2].kill();
+        }
+        if k == 20 {
+            let started = Instant::now();
+            nodes[2].restart();
+            eprintln!("node 2 restarted and caught up in {:?}", started.elapsed());
+        }
+        let live = if (10..20).contains(&k) { 2 } else { 3 };
+        let writer = k % live;
+        let i = k % numbers.len();
+        titles[i] = format!("Zebrapad proef {k}");
+        nodes[writer].patch(&numbers[i], &titles[i]);
+        let head = nodes[writer].health_value("applied");
+        let reader = &nodes[(writer + 1) % live];
+        let started = Instant::now();
+        while reader.health_value("applied") < head {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "write {k} not applied on another node within 5 s"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        lags.push(started.elapsed());
+    }
+    lags.sort();
+    eprintln!(
+        "visibility on another node after a write: median {:?}, max {:?}",
+        lags[lags.len() / 2],
+        lags[lags.len() - 1]
+    );
+
+    let mut expected: Vec<(String, String)> = numbers.iter().cloned().zip(titles).collect();
+    expected.sort();
+    let took = converge(&nodes, "zebrapad", &(expected.len() as u64, expected));
+    let all = nodes[0].search("");
+    converge(&nodes, "", &all);
+    assert_eq!(all.0, total, "edits add no project");
+    eprintln!("all nodes converged {took:?} after the last write");
+    for n in &nodes {
+        let h = n.health();
+        assert_eq!(h.first().map(|(k, _)| k.as_str()), Some("ok"), "{h:?}");
+        assert_eq!(n.health_value("lag"), 0, "{h:?}");
+    }
+}
