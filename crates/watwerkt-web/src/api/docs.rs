@@ -53,7 +53,29 @@ struct EveryOperation;
 
 impl Modify for EveryOperation {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::schema::{Schema, SchemaType};
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        // An optional header is absent or a string, never JSON null: utoipa writes an `Option`
+        // as "null or …", which would invite clients (and schemathesis) to send `If-Match: null`.
+        let is_null = |s: &RefOr<Schema>| matches!(s, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null));
+        for item in doc.paths.paths.values_mut() {
+            for op in [item.get.as_mut(), item.patch.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.parameter_in != ParameterIn::Header {
+                        continue;
+                    }
+                    if let Some(RefOr::T(Schema::OneOf(one))) = &p.schema
+                        && let Some(s) = one.items.iter().find(|s| !is_null(s))
+                    {
+                        p.schema = Some(s.clone());
+                    }
+                }
+            }
+        }
         doc.components
             .get_or_insert_with(Default::default)
             .add_security_scheme(

@@ -278,6 +278,19 @@ impl PartialSchema for NumberParam {
 
 impl ToSchema for NumberParam {}
 
+/// An `If-Match` of the write API: a project revision as an entity tag, or `*`.
+pub struct IfMatchParam;
+
+impl PartialSchema for IfMatchParam {
+    fn schema() -> RefOr<Schema> {
+        string_schema("A project revision as an entity tag (`\"3\"`, also weak `W/\"3\"`), or `*`.")
+            .pattern(Some(r#"^((W/)?"[0-9]{1,9}"|\*)$"#))
+            .into()
+    }
+}
+
+impl ToSchema for IfMatchParam {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

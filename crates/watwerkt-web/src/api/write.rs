@@ -109,13 +109,15 @@ fn authorize(app: &Shared, headers: &HeaderMap, action: Action) -> Result<User, 
     Ok(user)
 }
 
-/// The revision an `If-Match` names: `"3"` (or `W/"3"`, or `*` for any); `Err` when malformed.
+/// The revision an `If-Match` names: `"3"` (or `W/"3"`; `*` or an empty value for any); `Err`
+/// when malformed.
 fn if_match(headers: &HeaderMap) -> Result<Option<u32>, Response> {
     let Some(v) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
     let v = v.to_str().unwrap_or("").trim();
-    if v == "*" {
+    // An empty header is read as no header (clients that always send it, blank when unknown).
+    if v == "*" || v.is_empty() {
         return Ok(None);
     }
     v.trim_start_matches("W/")
@@ -172,7 +174,7 @@ struct ProjectPatch {
     tag = "editing",
     params(
         ("project_number" = inline(params::NumberParam), Path, description = "The project number (6 to 20 digits)."),
-        ("If-Match" = Option<String>, Header, description = "The revision the patch was made against, as an entity tag: `\"3\"`."),
+        ("If-Match" = inline(Option<params::IfMatchParam>), Header, description = "The revision the patch was made against, as an entity tag: `\"3\"`."),
     ),
     request_body(content = inline(ProjectPatch), content_type = "application/merge-patch+json"),
     responses(
