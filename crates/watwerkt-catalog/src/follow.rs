@@ -6,11 +6,11 @@
 //! The data directory records the last log row its index reflects ([`POSITION_FILE`]), written
 //! after the index commit: a crash between the two applies some rows again, which is harmless,
 //! since applying a row re-reads its projects' current state from the store. A log pruned past
-//! that position, a write logged as "everything", or more than [`REBUILD_THRESHOLD`] projects to
-//! fetch rebuild the index from the store instead.
+//! that position, a write logged as "everything", or more than [`REBUILD_THRESHOLD`] rows or
+//! projects to apply rebuild the index from the store instead; otherwise everything pending is
+//! applied in one index commit.
 
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -121,19 +121,33 @@ impl Catalog {
             return Ok(done);
         };
         loop {
-            let log = self.store.changes_since(applied, ROWS)?;
-            if log.changes.is_empty() && log.complete {
+            let first = self.store.changes_since(applied, ROWS)?;
+            if first.changes.is_empty() && first.complete {
                 return Ok(done);
             }
+            // Rows are numbered without gaps: more rows behind than the threshold means at least
+            // as many changes to fetch one by one, so a streaming rebuild is cheaper.
+            let behind = first.head.saturating_sub(applied);
+            let mut rebuild = !first.complete || behind > REBUILD_THRESHOLD as u64;
+            let head = first.head;
+            let mut rows = first.changes;
+            while !rebuild && rows.last().is_some_and(|c| c.seq < head) {
+                let after = rows.last().map_or(applied, |c| c.seq);
+                let page = self.store.changes_since(after, ROWS)?;
+                rebuild = !page.complete;
+                if page.changes.is_empty() {
+                    break;
+                }
+                rows.extend(page.changes);
+            }
             let mut numbers: Vec<ProjectNumber> = Vec::new();
-            let mut all = !log.complete;
-            for c in &log.changes {
+            for c in &rows {
                 match &c.changed {
                     Changed::Projects(ns) => numbers.extend(ns.iter().cloned()),
-                    Changed::All => all = true,
+                    Changed::All => rebuild = true,
                 }
             }
-            if all || numbers.len() > REBUILD_THRESHOLD {
+            if rebuild || numbers.len() > REBUILD_THRESHOLD {
                 self.rebuild_index(progress)?;
                 done.rebuilt = true;
                 return Ok(done);
@@ -147,7 +161,8 @@ impl Catalog {
                     projects.push(p);
                 }
             }
-            let last = log.changes.last().expect("not empty when complete");
+            // One index commit for everything read: a commit costs more than a project.
+            let last = rows.last().expect("not empty when complete");
             let generation = self
                 .index
                 .generation()
@@ -155,7 +170,7 @@ impl Catalog {
             self.index.upsert(&projects, generation)?;
             self.position.set(&self.data_dir, last.seq)?;
             applied = last.seq;
-            done.rows += log.changes.len() as u64;
+            done.rows += rows.len() as u64;
         }
     }
 
@@ -220,13 +235,13 @@ impl Catalog {
     }
 }
 
-/// Follows the change log until `stop` is set: waits for the store to signal (or a second),
-/// catches up, sends a heartbeat and prunes now and then. Errors are logged and retried.
-pub fn follow(catalog: Arc<Catalog>, stop: Arc<std::sync::atomic::AtomicBool>) {
+/// Follows the change log for as long as the process runs: waits for the store to signal (or a
+/// second), catches up, sends a heartbeat and prunes now and then. Errors are logged and retried.
+pub fn follow(catalog: Arc<Catalog>) -> ! {
     let mut last_beat: Option<Instant> = None;
     let mut last_prune: Option<Instant> = None;
     let mut last_error: Option<String> = None;
-    while !stop.load(Ordering::Relaxed) {
+    loop {
         let round = (|| {
             let done = catalog.catch_up()?;
             if done != CatchUp::default() {

@@ -558,10 +558,9 @@ pub fn serve(ctx: &Ctx, addr: std::net::SocketAddr) -> Result<ExitCode, Failure>
     let catalog = std::sync::Arc::new(ctx.catalog()?);
     // Other processes (other nodes on the same database, an import) write too: follow the log.
     let follower = catalog.clone();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     std::thread::Builder::new()
         .name("change-log".into())
-        .spawn(move || watwerkt_catalog::follow(follower, stop))?;
+        .spawn(move || watwerkt_catalog::follow(follower))?;
     let accounts = std::sync::Arc::new(watwerkt_accounts::Accounts::open_in(&ctx.data_dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
