@@ -110,6 +110,7 @@ impl Catalog {
     }
 
     /// [`Catalog::catch_up`] for a caller that holds the write lock; `progress` reports a rebuild.
+    #[tracing::instrument(skip_all)]
     pub(crate) fn catch_up_locked(
         &self,
         progress: &dyn Fn(Progress),

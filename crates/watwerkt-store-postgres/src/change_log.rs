@@ -40,6 +40,7 @@ pub(crate) fn append(
     Ok(())
 }
 
+#[tracing::instrument(skip(store))]
 pub(crate) fn since(store: &PgStore, after: u64, limit: usize) -> Result<Changes, StoreError> {
     const OP: &str = "reading the change log";
     let mut conn = store.reader()?;
@@ -85,6 +86,7 @@ pub(crate) fn record_position(
     Ok(())
 }
 
+#[tracing::instrument(skip(store))]
 pub(crate) fn prune(store: &PgStore, now: u64, retention: u64) -> Result<Pruned, StoreError> {
     const OP: &str = "pruning the change log";
     let cutoff = now.saturating_sub(retention) as i64;

@@ -540,6 +540,7 @@ impl Store for SqliteStore {
         maintenance::backup(&self.reader(), to)
     }
 
+    #[tracing::instrument(skip(self))]
     fn changes_since(&self, seq: u64, limit: usize) -> Result<Changes, StoreError> {
         const OP: &str = "reading the change log";
         let c = self.reader();
@@ -592,6 +593,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip(self))]
     fn prune_changes(&self, now: u64, retention: u64) -> Result<Pruned, StoreError> {
         const OP: &str = "pruning the change log";
         let cutoff = now.saturating_sub(retention) as i64;
