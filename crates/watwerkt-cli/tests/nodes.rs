@@ -336,6 +336,29 @@ fn three_nodes_on_one_database_converge_after_one_is_killed() {
         assert_eq!(h.first().map(|(k, _)| k.as_str()), Some("ok"), "{h:?}");
         assert_eq!(n.health_value("lag"), 0, "{h:?}");
     }
+
+    // Pruning with no retention while the nodes run: at most the newest row stays, and a node
+    // the log no longer reaches rebuilds; they still agree after the next write.
+    let pruned: Value = serde_json::from_str(&ok(
+        watwerkt(&dir.path().join("pruner"), url).args([
+            "--json",
+            "prune-log",
+            "--retention-hours",
+            "0",
+        ]),
+        "",
+    ))
+    .unwrap();
+    assert!(pruned["oldest"].as_u64().unwrap() > 1, "{pruned}");
+    nodes[1].patch(&numbers[0], "Zebrapad na het snoeien");
+    let mut after = nodes[1].search("zebrapad");
+    assert!(
+        after
+            .1
+            .contains(&(numbers[0].clone(), "Zebrapad na het snoeien".into()))
+    );
+    after.1.sort();
+    converge(&nodes, "zebrapad", &after);
 }
 
 /// Appends `n` rows to the log straight into the table, one project of the catalogue each (in
