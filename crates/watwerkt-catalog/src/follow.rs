@@ -30,7 +30,7 @@ pub const LOG_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 const ROWS: usize = 1000;
 /// How long a follower sleeps when the store cannot wake it.
 const POLL: Duration = Duration::from_secs(1);
-/// How often a follower tells the store its position (also after applying changes).
+/// How often a follower tells the store an unchanged position.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 /// How often a follower prunes the log.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
@@ -95,7 +95,7 @@ pub struct FollowStatus {
 /// What one catch-up did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CatchUp {
-    /// Log rows applied one by one.
+    /// Log rows applied (their projects read again and indexed).
     pub rows: u64,
     /// Whether the index was rebuilt from the store instead.
     pub rebuilt: bool,
@@ -252,7 +252,13 @@ pub fn follow(catalog: Arc<Catalog>) -> ! {
                     "followed the change log"
                 );
             }
-            if done != CatchUp::default() || last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT) {
+            // A new position is told within a second; an unchanged one every HEARTBEAT.
+            let every = if done == CatchUp::default() {
+                HEARTBEAT
+            } else {
+                POLL
+            };
+            if last_beat.is_none_or(|t| t.elapsed() >= every) {
                 catalog.record_position()?;
                 last_beat = Some(Instant::now());
             }
