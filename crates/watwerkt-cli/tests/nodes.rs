@@ -350,6 +350,18 @@ fn three_nodes_on_one_database_converge_after_one_is_killed() {
     ))
     .unwrap();
     assert!(pruned["oldest"].as_u64().unwrap() > 1, "{pruned}");
+    // Pages are cached per index generation: fetched now, they must still change.
+    let pages = [
+        "/zoeken?q=zebrapad".to_owned(),
+        format!("/project/{}", numbers[0]),
+    ];
+    for n in &nodes {
+        for page in &pages {
+            let (status, body) = http(&n.addr, "GET", page, &[], "");
+            assert_eq!(status, 200, "{page}");
+            assert!(!body.contains("Zebrapad na het snoeien"));
+        }
+    }
     nodes[1].patch(&numbers[0], "Zebrapad na het snoeien");
     let mut after = nodes[1].search("zebrapad");
     assert!(
@@ -359,6 +371,16 @@ fn three_nodes_on_one_database_converge_after_one_is_killed() {
     );
     after.1.sort();
     converge(&nodes, "zebrapad", &after);
+    for n in &nodes {
+        for page in &pages {
+            let (_, body) = http(&n.addr, "GET", page, &[], "");
+            assert!(
+                body.contains("Zebrapad na het snoeien"),
+                "{page} on {} still shows the page from before the write",
+                n.addr
+            );
+        }
+    }
 }
 
 /// Appends `n` rows to the log straight into the table, one project of the catalogue each (in
