@@ -536,6 +536,24 @@ impl Store for PgStore {
                 "meta: generation {generation} is older than changes recorded at {newest}"
             ));
         }
+        // One statement, one snapshot: the log and the generation as of the same commit.
+        let log = conn.query_opt(
+            "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0),
+                    (SELECT generation FROM change_log ORDER BY seq DESC LIMIT 1),
+                    (SELECT value::bigint FROM meta WHERE key = 'generation')
+             FROM change_log",
+            OP,
+            &[],
+        )?;
+        if let Some(r) = log {
+            problems.extend(watwerkt_store::changes::check(
+                r.get::<_, i64>(0) as u64,
+                r.get::<_, i64>(1) as u64,
+                r.get::<_, i64>(2) as u64,
+                r.get::<_, Option<i64>>(3).map(|g| g as u64),
+                r.get::<_, i64>(4) as u64,
+            ));
+        }
         Ok(problems)
     }
 

@@ -85,8 +85,10 @@ fn the_integrity_check_finds_a_generation_behind_its_changes() {
         .unwrap();
     let problems = s.check_integrity().unwrap();
     assert!(
-        problems.len() == 1 && problems[0].contains("generation 0"),
-        "{problems:?}"
+        problems.len() == 2
+            && problems[0].contains("generation 0")
+            && problems[1].contains("records generation 1, the store is at 0"),
+        "the change log is out of step too: {problems:?}"
     );
 }
 

@@ -52,6 +52,23 @@ pub(crate) fn check_integrity(c: &Connection) -> Result<Vec<String>, StoreError>
     problems.extend(ahead.into_iter().map(|(number, g)| {
         format!("projects: {number} changed at generation {g}, after the store's own generation")
     }));
+    let (rows, oldest, head, newest, generation): (i64, i64, i64, Option<i64>, i64) = c
+        .query_row(
+            "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0),
+                    (SELECT generation FROM change_log ORDER BY seq DESC LIMIT 1),
+                    (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation')
+             FROM change_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .map_err(crate::backend(op))?;
+    problems.extend(watwerkt_store::changes::check(
+        rows as u64,
+        oldest as u64,
+        head as u64,
+        newest.map(|g| g as u64),
+        generation as u64,
+    ));
     Ok(problems)
 }
 

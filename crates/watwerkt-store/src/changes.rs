@@ -76,6 +76,33 @@ pub struct Pruned {
     pub oldest: u64,
 }
 
+/// What a backend's integrity check finds wrong with its log, given the log's `rows`, lowest
+/// and highest sequence numbers, the newest row's generation (`None` when empty) and the store's
+/// generation: rows are numbered without gaps, and the newest records the current generation
+/// (every commit that raises it appends a row). Empty when sound.
+pub fn check(
+    rows: u64,
+    oldest: u64,
+    head: u64,
+    newest: Option<u64>,
+    generation: u64,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if rows > 0 && head - oldest + 1 != rows {
+        problems.push(format!(
+            "change_log: {rows} rows numbered {oldest} to {head}; expected no gaps"
+        ));
+    }
+    if let Some(g) = newest
+        && g != generation
+    {
+        problems.push(format!(
+            "change_log: the newest row (#{head}) records generation {g}, the store is at {generation}"
+        ));
+    }
+    problems
+}
+
 /// Seconds since the Unix epoch by this machine's clock.
 pub fn now() -> u64 {
     SystemTime::now()
@@ -143,5 +170,15 @@ mod tests {
             decode(1, encode(&many, false).as_deref()).unwrap(),
             Changed::All
         );
+    }
+
+    #[test]
+    fn the_check_finds_gaps_and_a_generation_out_of_step() {
+        assert!(
+            check(0, 0, 0, None, 7).is_empty(),
+            "a store from before the log"
+        );
+        assert!(check(3, 4, 6, Some(9), 9).is_empty());
+        assert_eq!(check(2, 4, 6, Some(8), 9).len(), 2);
     }
 }
