@@ -42,4 +42,7 @@ target/release/watwerkt "${global[@]}" check
 echo
 target/release/watwerkt "${global[@]}" stats
 echo
+echo "Back office: http://$addr/beheer — make an account first, e.g."
+echo "  echo 'a long password' | target/release/watwerkt ${global[*]} user add you@example.org --role editor --password-stdin"
+echo
 exec target/release/watwerkt "${global[@]}" serve --addr "$addr"
