@@ -7,6 +7,8 @@
 //! once, to the one who gets it. Times are Unix seconds passed in by the caller, so the rules
 //! about time (throttling windows, session timeouts, token expiry) are tested without waiting.
 
+mod audit;
+mod drafts;
 pub mod secret;
 
 use std::path::Path;
@@ -14,6 +16,9 @@ use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use watwerkt_domain::{Email, Role};
+
+pub use audit::AuditEntry;
+pub use drafts::Draft;
 
 /// File name of the accounts store inside the data directory.
 pub const ACCOUNTS_FILE: &str = "accounts.sqlite";
@@ -100,21 +105,6 @@ pub enum Login {
     Ok(User),
     /// Wrong address or password, or a disabled account: deliberately one answer.
     Refused,
-}
-
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: i64,
-    /// The account's e-mail address, or `cli` for the command line.
-    pub actor: String,
-    /// What was done, e.g. `project.update`, `login.failed`, `user.add`.
-    pub action: String,
-    /// What it was done to, e.g. `project:535006006`.
-    pub target: String,
-    pub detail: String,
-    /// Where from: the client's address, or `cli`.
-    pub source: String,
 }
 
 /// The accounts store.
@@ -538,118 +528,6 @@ impl Accounts {
         tx.commit().map_err(backend("resetting a password"))?;
         Ok(user)
     }
-
-    /// Appends to the audit log.
-    pub fn record(&self, entry: &AuditEntry) -> Result<(), AccountError> {
-        self.conn()
-            .execute(
-                "INSERT INTO audit (at, actor, action, target, detail, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    entry.at,
-                    entry.actor,
-                    entry.action,
-                    entry.target,
-                    entry.detail,
-                    entry.source
-                ],
-            )
-            .map_err(backend("writing the audit log"))?;
-        Ok(())
-    }
-
-    /// The audit log, newest first; only entries about `target` when given.
-    pub fn audit(
-        &self,
-        target: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<AuditEntry>, AccountError> {
-        let c = self.conn();
-        let mut stmt = c
-            .prepare(
-                "SELECT at, actor, action, target, detail, source FROM audit
-                 WHERE ?1 IS NULL OR target = ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(backend("reading the audit log"))?;
-        let rows = stmt
-            .query_map(params![target, limit as i64], |r| {
-                Ok(AuditEntry {
-                    at: r.get(0)?,
-                    actor: r.get(1)?,
-                    action: r.get(2)?,
-                    target: r.get(3)?,
-                    detail: r.get(4)?,
-                    source: r.get(5)?,
-                })
-            })
-            .map_err(backend("reading the audit log"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(backend("reading the audit log"))
-    }
-}
-
-/// A new project before it is published.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
-    pub number: String,
-    /// The project's JSONL record, as JSON text.
-    pub record: String,
-    pub author: String,
-    pub updated: i64,
-}
-
-impl Accounts {
-    /// Saves (creating or replacing) the draft of a new project.
-    pub fn save_draft(&self, draft: &Draft) -> Result<(), AccountError> {
-        self.conn()
-            .execute(
-                "INSERT INTO drafts (number, record, author, updated) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (number) DO UPDATE SET record = ?2, author = ?3, updated = ?4",
-                params![draft.number, draft.record, draft.author, draft.updated],
-            )
-            .map_err(backend("saving a draft"))?;
-        Ok(())
-    }
-
-    pub fn draft(&self, number: &str) -> Result<Option<Draft>, AccountError> {
-        self.conn()
-            .query_row(
-                "SELECT number, record, author, updated FROM drafts WHERE number = ?1",
-                [number],
-                draft_row,
-            )
-            .optional()
-            .map_err(backend("reading a draft"))
-    }
-
-    /// The drafts, most recently changed first.
-    pub fn drafts(&self) -> Result<Vec<Draft>, AccountError> {
-        let c = self.conn();
-        let mut stmt = c
-            .prepare("SELECT number, record, author, updated FROM drafts ORDER BY updated DESC")
-            .map_err(backend("listing drafts"))?;
-        let rows = stmt
-            .query_map([], draft_row)
-            .map_err(backend("listing drafts"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(backend("listing drafts"))
-    }
-
-    pub fn delete_draft(&self, number: &str) -> Result<(), AccountError> {
-        self.conn()
-            .execute("DELETE FROM drafts WHERE number = ?1", [number])
-            .map_err(backend("removing a draft"))?;
-        Ok(())
-    }
-}
-
-fn draft_row(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
-    Ok(Draft {
-        number: r.get(0)?,
-        record: r.get(1)?,
-        author: r.get(2)?,
-        updated: r.get(3)?,
-    })
 }
 
 const USER_COLUMNS: &str = "SELECT id, email, role, disabled, totp_secret IS NOT NULL FROM users";

@@ -1,26 +1,14 @@
 //! `watwerkt user …` and `watwerkt token …` on the real binary: accounts are made on the command
 //! line, passwords only through standard input, and every change is in the audit log.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Output};
 
 fn run(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watwerkt"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut c = Command::new(env!("CARGO_BIN_EXE_watwerkt"));
+    c.arg("--data-dir").arg(dir).args(args);
+    common::run_with_stdin(&mut c, stdin)
 }
 
 fn text(b: &[u8]) -> String {

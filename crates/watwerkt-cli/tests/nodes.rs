@@ -30,19 +30,7 @@ fn watwerkt(data: &Path, url: &str) -> Command {
 }
 
 fn ok(c: &mut Command, stdin: &str) -> String {
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_with_stdin(c, stdin);
     assert!(
         out.status.success(),
         "{c:?}: {}",

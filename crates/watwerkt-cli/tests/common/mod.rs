@@ -1,5 +1,28 @@
 //! What the black-box tests of the binary share.
 
+// Each test binary uses its own part of the helpers.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs a prepared command with `stdin` on its standard input; its whole output.
+pub fn run_with_stdin(c: &mut Command, stdin: &str) -> Output {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Synthetic JSONL, big enough that an import is still running when it is killed or backed up.
 pub fn big_jsonl(n: usize) -> String {
     let mut s = String::with_capacity(n * 700);

@@ -237,16 +237,14 @@ pub async fn patch(
     let outcome = blocking(&app, move |c| Ok(c.edit_project(&n, &patch, expected))).await?;
     match outcome {
         Ok(edited) => {
-            if !edited.changed.is_empty() {
-                backoffice::record(
-                    &app,
-                    user.email.as_str(),
-                    &source,
-                    "project.update",
-                    &format!("project:{number}"),
-                    format!("r{}: {} (API)", edited.revision, edited.changed.join(", ")),
-                );
-            }
+            backoffice::record_edit(
+                &app,
+                user.email.as_str(),
+                &source,
+                &number,
+                &edited,
+                " (API)",
+            );
             let mut res =
                 axum::Json(ProjectView::from(ProjectRecord::from(&edited.project))).into_response();
             res.headers_mut()

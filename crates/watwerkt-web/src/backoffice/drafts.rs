@@ -11,7 +11,7 @@ use watwerkt_accounts::{Draft, unix_now};
 use watwerkt_catalog::EditError;
 use watwerkt_domain::ProjectNumber;
 
-use super::projects::{Field, Kind, editor, form_fields, parse_number, patch_of};
+use super::projects::{Field, Kind, editor, form_fields, form_map, parse_number, patch_of};
 use super::{Frame, Visitor, internal, page_error, render};
 use crate::Shared;
 use crate::pages::blocking;
@@ -121,10 +121,7 @@ async fn save_or_publish(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let form: Map<String, Value> = form
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect();
+    let form = form_map(form);
     let text = |k: &str| {
         form.get(k)
             .and_then(Value::as_str)

@@ -27,7 +27,7 @@ mod auth;
 mod drafts;
 mod projects;
 
-pub use projects::{RevisionEntry, history};
+pub use projects::{RevisionEntry, history, record_edit};
 
 use std::net::SocketAddr;
 

@@ -314,10 +314,7 @@ pub async fn save(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let form: Map<String, Value> = form
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect();
+    let form = form_map(form);
     if let Err(r) = staff.check_csrf(form.get("csrf").and_then(Value::as_str).unwrap_or("")) {
         return r;
     }
@@ -364,14 +361,7 @@ pub async fn save(
     })
     .await;
     match outcome {
-        Ok(Ok(edited)) => {
-            audit_edit(&app, &staff, &number, &edited);
-            Redirect::to(&format!(
-                "/beheer/projecten/{number}?opgeslagen={}",
-                edited.revision
-            ))
-            .into_response()
-        }
+        Ok(Ok(edited)) => saved(&app, &staff, &number, &edited),
         Ok(Err(EditError::Stale { current, .. })) => {
             let mut res = again(
                 Some(format!(
@@ -405,17 +395,52 @@ pub async fn save(
     }
 }
 
-/// Writes an edit to the audit log; the revision history reads it back.
-pub fn audit_edit(app: &Shared, staff: &Staff, number: &ProjectNumber, edited: &Edited) {
+/// Writes an edit to the audit log as `r3: title, teaser` (the revision history reads the
+/// revision back from it); `via` is appended, e.g. " (API)". Nothing for an edit that changed
+/// nothing.
+pub fn record_edit(
+    app: &Shared,
+    actor: &str,
+    source: &str,
+    number: &ProjectNumber,
+    edited: &Edited,
+    via: &str,
+) {
     if edited.changed.is_empty() {
         return;
     }
-    staff.audit(
+    super::record(
         app,
+        actor,
+        source,
         "project.update",
         &format!("project:{number}"),
-        format!("r{}: {}", edited.revision, edited.changed.join(", ")),
+        format!("r{}: {}{via}", edited.revision, edited.changed.join(", ")),
     );
+}
+
+/// After a save or a restore: into the audit log, and back to the form, which says so.
+fn saved(app: &Shared, staff: &Staff, number: &ProjectNumber, edited: &Edited) -> Response {
+    record_edit(
+        app,
+        staff.user.email.as_str(),
+        &staff.source,
+        number,
+        edited,
+        "",
+    );
+    Redirect::to(&format!(
+        "/beheer/projecten/{number}?opgeslagen={}",
+        edited.revision
+    ))
+    .into_response()
+}
+
+/// A posted form as a JSON object of strings, as the record fields are named.
+pub(super) fn form_map(form: Vec<(String, String)>) -> Map<String, Value> {
+    form.into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect()
 }
 
 /// One revision of a project, as the history shows it.
@@ -535,14 +560,7 @@ pub async fn restore(
     })
     .await;
     match outcome {
-        Ok(Ok(edited)) => {
-            audit_edit(&app, &staff, &number, &edited);
-            Redirect::to(&format!(
-                "/beheer/projecten/{number}?opgeslagen={}",
-                edited.revision
-            ))
-            .into_response()
-        }
+        Ok(Ok(edited)) => saved(&app, &staff, &number, &edited),
         Ok(Err(EditError::Stale { current, .. })) => page_error(
             StatusCode::CONFLICT,
             "Intussen gewijzigd",
