@@ -1,4 +1,8 @@
 //! The subcommands: each opens the catalogue, does one job, and prints text or `--json`.
+//!
+//! One file for the short catalogue commands (about twenty, a screen each) and the text they
+//! print; commands with a subject of their own have a module of their own (`accounts`,
+//! `migrate`, `verify`, `backup`).
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};

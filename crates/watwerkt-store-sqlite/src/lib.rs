@@ -7,6 +7,10 @@
 //! Writers: within a process, a second `begin()` waits for the first transaction to end (never
 //! begin twice on one thread); across processes, `BEGIN IMMEDIATE` waits up to 5 s for another
 //! writer and then fails with [`StoreError::Busy`].
+//!
+//! One file because it is the SQL of one trait implementation, method by method, with its
+//! migration runner and tests; what is not SQL (encoding, deciding an upsert, bookkeeping) lives
+//! in `watwerkt-store`, integrity checks and backups in `maintenance`.
 
 mod maintenance;
 
